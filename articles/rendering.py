@@ -1,0 +1,71 @@
+"""Markdown to safe HTML: the one place where editors' text becomes markup.
+
+Python-Markdown turns the text into HTML (tables, sane lists, heading ids), then
+nh3 keeps only the tags, attributes and URL schemes listed here. Anything else,
+such as <script>, event handlers or javascript: links, is removed, so a page can
+mark the result safe. The admin's live preview uses the same function, so an
+editor sees exactly what a visitor will.
+"""
+
+import markdown
+import nh3
+from markdown.extensions.toc import TocExtension
+from django.utils.text import slugify
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",
+    "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p",
+    "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+# Relative links ("/other-question/", "#faq-1") have no scheme and stay allowed.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Tags whose content is dropped along with the tag, not kept as text.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
+
+# Text longer than this is refused by the forms; the renderer still copes.
+MAX_MARKDOWN_LENGTH = 200_000
+
+
+def _heading_id(value: str, separator: str) -> str:
+    """Heading ids share one namespace with the page, so keep them short and plain."""
+    return slugify(value)[:60] or "section"
+
+
+def render_markdown(text: str) -> str:
+    """Render an editor's Markdown to HTML that is safe to show to visitors."""
+    if not text:
+        return ""
+    html = markdown.markdown(
+        text,
+        extensions=[
+            "tables",
+            "sane_lists",
+            TocExtension(slugify=_heading_id, toc_depth="2-6"),
+        ],
+        output_format="html",
+    )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

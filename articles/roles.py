@@ -1,0 +1,61 @@
+"""The editorial roles as Django groups, and the permissions each one holds.
+
+Code checks permissions, never group names; the groups only bundle them. The
+data migration and the `sync_roles` command both call apply_roles(), so the
+roles can be re-applied at any time without duplicates.
+"""
+
+EDITORS = "Editors"
+MEDICAL_REVIEWERS = "Medical reviewers"
+
+_CONTENT_MODELS = ["article", "faq", "keytakeaway", "reference"]
+_WRITE = ["add", "change", "view"]
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    EDITORS: {
+        *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _WRITE),
+        # Removing an FAQ, takeaway or reference is part of editing; deleting a
+        # whole article is not: it is unpublished instead, and kept.
+        "delete_faq",
+        "delete_keytakeaway",
+        "delete_reference",
+        "add_topic",
+        "change_topic",
+        "view_topic",
+        "add_person",
+        "change_person",
+        "view_person",
+        "publish_article",
+    },
+    MEDICAL_REVIEWERS: {
+        *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _WRITE),
+        "delete_faq",
+        "delete_keytakeaway",
+        "delete_reference",
+        "view_topic",
+        "view_person",
+        "review_article",
+    },
+}
+
+
+def apply_roles(group_model, permission_model) -> dict[str, int]:
+    """Make each role group hold exactly its listed permissions; return the counts."""
+    counts = {}
+    for group_name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        permissions = list(
+            permission_model.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
+            )
+        )
+        found = {permission.codename for permission in permissions}
+        missing = codenames - found
+        if missing:
+            raise LookupError(
+                f"Permissions missing for {group_name}: {', '.join(sorted(missing))}. "
+                "Run migrate first."
+            )
+        group.permissions.set(permissions)
+        counts[group_name] = len(permissions)
+    return counts
