@@ -6,7 +6,7 @@ holds every rule about it.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -88,6 +88,8 @@ class FAQInline(admin.StackedInline):
 class ReferenceInline(OrderedPartInline):
     model = Reference
     fields = ["position", "citation", "url"]
+    # A reference typed without a scheme ("www.nhs.uk/...") is a secure web address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Topic)

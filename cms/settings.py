@@ -149,6 +149,10 @@ CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+# Joining the browsers' HSTS preload list is hard to undo, so it is the
+# publisher's explicit choice; the deploy check's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = SECURE and env_bool("DJANGO_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
 )

@@ -1,0 +1,158 @@
+"""Load the demo topics, bylines, articles and accounts (articles/demo_content.py).
+
+Idempotent: rows are matched by slug or username and only missing ones are
+created, so running it again (as every `make run` does) never duplicates
+content or overwrites edits made in the admin.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles import demo_content, roles, workflow
+from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+
+# Published here on purpose: these accounts exist only for local demos.
+DEMO_USERS = [
+    {"username": "admin", "password": "demo-admin-pass", "role": None, "superuser": True},
+    {"username": "editor", "password": "demo-editor-pass", "role": roles.EDITORS},
+    {
+        "username": "reviewer",
+        "password": "demo-reviewer-pass",
+        "role": roles.MEDICAL_REVIEWERS,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo content and demo accounts (editor, medical reviewer, admin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-users",
+            action="store_true",
+            help="Load the content only, without the demo accounts.",
+        )
+        parser.add_argument(
+            "--allow-demo-users-without-debug",
+            action="store_true",
+            help="Create the demo accounts (whose passwords are public) even with "
+            "DJANGO_DEBUG off. Never use this on a real site.",
+        )
+
+    def handle(self, *args, no_users, allow_demo_users_without_debug, **options):
+        if not no_users and not settings.DEBUG and not allow_demo_users_without_debug:
+            raise CommandError(
+                "Refusing to create demo accounts with published passwords while "
+                "DJANGO_DEBUG is off. Use --no-users to load only the content."
+            )
+        with transaction.atomic():
+            users = {} if no_users else self.create_users()
+            publisher = users.get("admin") or self.content_publisher()
+            topics = self.create_topics()
+            people = self.create_people()
+            created = [
+                data["slug"]
+                for data in demo_content.ARTICLES
+                if self.create_article(data, topics, people, publisher)
+            ]
+        total = len(demo_content.ARTICLES)
+        self.stdout.write(
+            f"Demo content: {len(created)} articles created, "
+            f"{total - len(created)} already present."
+        )
+        if users:
+            self.stdout.write(self.style.SUCCESS("Demo logins for /admin/:"))
+            for account in DEMO_USERS:
+                role = account["role"] or "superuser"
+                self.stdout.write(
+                    f"  {account['username']:<9} password {account['password']:<20}"
+                    f" ({role})"
+                )
+
+    def create_users(self):
+        User = get_user_model()
+        users = {}
+        for account in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=account["username"],
+                defaults={"is_staff": True, "is_superuser": account.get("superuser", False)},
+            )
+            if created:
+                user.set_password(account["password"])
+                user.save()
+                if account["role"]:
+                    user.groups.add(Group.objects.get(name=account["role"]))
+            users[account["username"]] = user
+        return users
+
+    def content_publisher(self):
+        """Without demo accounts, publish as any existing superuser."""
+        publisher = get_user_model().objects.filter(is_superuser=True).first()
+        if publisher is None:
+            raise CommandError(
+                "No superuser exists to publish the demo articles. "
+                "Create one with `manage.py createsuperuser` or drop --no-users."
+            )
+        return publisher
+
+    def create_topics(self):
+        topics = {}
+        for data in demo_content.TOPICS:
+            topic, created = Topic.objects.get_or_create(
+                slug=data["slug"],
+                defaults={"name": data["name"], "description": data["description"]},
+            )
+            if created:
+                topic.full_clean()
+            topics[topic.slug] = topic
+        return topics
+
+    def create_people(self):
+        people = {}
+        for data in demo_content.PEOPLE:
+            person, _ = Person.objects.get_or_create(
+                slug=data["slug"],
+                defaults={
+                    "name": data["name"],
+                    "credentials": data["credentials"],
+                    "bio": data["bio"],
+                },
+            )
+            people[person.slug] = person
+        return people
+
+    def create_article(self, data, topics, people, publisher) -> bool:
+        """Create and publish one demo article unless its slug exists already."""
+        if Article.objects.filter(slug=data["slug"]).exists():
+            return False
+        article = Article(
+            title=data["title"],
+            slug=data["slug"],
+            short_answer=data["short_answer"],
+            body=data["body"],
+            topic=topics[data["topic"]],
+            author=people[data["author"]],
+            medical_reviewer=people[data["medical_reviewer"]],
+        )
+        article.full_clean()
+        article.save()
+        parts = [
+            KeyTakeaway(article=article, position=n, text=text)
+            for n, text in enumerate(data["key_takeaways"], start=1)
+        ]
+        parts += [
+            FAQ(article=article, position=n, question=question, answer=answer)
+            for n, (question, answer) in enumerate(data["faqs"], start=1)
+        ]
+        parts += [
+            Reference(article=article, position=n, citation=citation, url=url)
+            for n, (citation, url) in enumerate(data["references"], start=1)
+        ]
+        for part in parts:
+            part.full_clean()
+            part.save()
+        workflow.publish(article, user=publisher)
+        return True

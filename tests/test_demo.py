@@ -1,0 +1,106 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles import demo_content
+from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in [Topic, Person, Article, FAQ, KeyTakeaway, Reference, get_user_model()]
+    }
+
+
+def test_load_demo_publishes_at_least_eight_articles_in_three_topics(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    public = Article.objects.public()
+    assert public.count() == len(demo_content.ARTICLES) >= 8
+    assert Topic.objects.filter(articles__in=public).distinct().count() >= 3
+
+
+def test_every_demo_article_has_the_structure_of_a_full_answer(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for article in Article.objects.all():
+        html = article.body_html
+        assert article.title.endswith("?"), article.title
+        assert "<h2" in html and "<ol>" in html and "<ul>" in html, article.slug
+        assert "<table>" in html, article.slug
+        assert 3 <= article.key_takeaways.count() <= 6, article.slug
+        assert 3 <= article.faqs.count() <= 6, article.slug
+        assert 2 <= article.references.count() <= 4, article.slug
+        assert article.medical_reviewer is not None
+
+
+def test_load_demo_twice_creates_nothing_new(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    before = counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert counts() == before
+
+
+def test_load_demo_does_not_overwrite_an_editors_changes(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    article = Article.objects.get(slug=demo_content.ARTICLES[0]["slug"])
+    article.short_answer = "Edited by an editor."
+    article.save()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    article.refresh_from_db()
+    assert article.short_answer == "Edited by an editor."
+
+
+def test_load_demo_creates_accounts_with_their_roles_and_prints_logins(debug_on, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    User = get_user_model()
+    editor = User.objects.get(username="editor")
+    reviewer = User.objects.get(username="reviewer")
+    assert editor.has_perm("articles.publish_article") is True
+    assert reviewer.has_perm("articles.review_article") is True
+    assert reviewer.has_perm("articles.publish_article") is False
+    assert User.objects.get(username="admin").is_superuser is True
+    assert editor.check_password("demo-editor-pass") is True
+    assert "editor    password demo-editor-pass" in output
+    assert "reviewer  password demo-reviewer-pass" in output
+
+
+def test_load_demo_refuses_public_password_accounts_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to create demo accounts"):
+        call_command("load_demo")
+    assert counts() == {name: 0 for name in counts()}
+
+
+def test_load_demo_without_users_needs_an_existing_superuser(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="No superuser exists"):
+        call_command("load_demo", "--no-users")
+    assert Article.objects.count() == 0
+
+    get_user_model().objects.create_superuser("boss", "boss@example.org", "x-long-pass-1")
+    call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))
+    assert Article.objects.public().count() == len(demo_content.ARTICLES)
+    assert get_user_model().objects.count() == 1
+
+
+def test_demo_content_does_not_copy_the_seed_articles(seed_text):
+    seeds = [seed_text("000"), seed_text("001")]
+    seed_sentences = {
+        sentence.strip()
+        for seed in seeds
+        for sentence in seed.replace("\n", " ").split(". ")
+        if len(sentence.strip()) > 40
+    }
+    demo_text = " ".join(
+        " ".join([a["title"], a["short_answer"], a["body"]]) for a in demo_content.ARTICLES
+    )
+    copied = [sentence for sentence in seed_sentences if sentence in demo_text]
+    assert copied == []
