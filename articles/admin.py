@@ -57,7 +57,8 @@ class OrderedPartFormSet(BaseInlineFormSet):
             moving = [
                 form.instance
                 for form in self.initial_forms
-                if "position" in form.changed_data and not self._should_delete_form(form)
+                if "position" in form.changed_data
+                and not self._should_delete_form(form)
             ]
             model = self.model
             parked_base = 1_000_000
@@ -158,8 +159,8 @@ class ArticleAdmin(admin.ModelAdmin):
             try:
                 transition(article, user=request.user)
             except (workflow.TransitionNotAllowed, PermissionDenied) as error:
-                self.message_user(
-                    request, str(error) or "Not allowed.", messages.ERROR
-                )
+                self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
             else:
-                self.message_user(request, f"{done_label} “{article}”.", messages.SUCCESS)
+                self.message_user(
+                    request, f"{done_label} “{article}”.", messages.SUCCESS
+                )

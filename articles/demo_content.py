@@ -147,7 +147,7 @@ If a reading is very high (above 180/120 mmHg), rest for a few minutes and measu
             (
                 "Why is my blood pressure higher at the doctor's surgery?",
                 "Feeling anxious, rushing to an appointment or talking during the measurement can all "
-                "push a reading up. This \"white coat\" effect is common. Your clinician may ask "
+                'push a reading up. This "white coat" effect is common. Your clinician may ask '
                 "you to take readings at home or wear a 24-hour monitor to see what your blood "
                 "pressure is like during everyday life.",
             ),
@@ -709,7 +709,7 @@ Talk to your health visitor, doctor or paediatrician if you are worried about yo
             (
                 "Are educational apps better than TV?",
                 "Some apps and programmes are designed with young children's learning in mind, but "
-                "the label \"educational\" doesn't guarantee quality. Young children still learn most "
+                'the label "educational" doesn\'t guarantee quality. Young children still learn most '
                 "from interaction with adults, so using any app or programme together, and talking "
                 "about it, is more important than the format.",
             ),

@@ -137,8 +137,12 @@ class Article(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-updated_at"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
-            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="article_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="article_slug_not_empty"
+            ),
             models.CheckConstraint(
                 condition=~Q(short_answer=""), name="article_short_answer_not_empty"
             ),
@@ -199,8 +203,12 @@ class FAQ(ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="faq_unique_position"
             ),
-            models.CheckConstraint(condition=~Q(question=""), name="faq_question_not_empty"),
-            models.CheckConstraint(condition=~Q(answer=""), name="faq_answer_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(question=""), name="faq_question_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer=""), name="faq_answer_not_empty"
+            ),
         ]
 
     def __str__(self):
@@ -227,7 +235,9 @@ class KeyTakeaway(ArticlePart):
             models.UniqueConstraint(
                 fields=["article", "position"], name="keytakeaway_unique_position"
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="keytakeaway_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="keytakeaway_text_not_empty"
+            ),
         ]
 
     def __str__(self):

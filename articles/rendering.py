@@ -9,8 +9,8 @@ editor sees exactly what a visitor will.
 
 import markdown
 import nh3
-from markdown.extensions.toc import TocExtension
 from django.utils.text import slugify
+from markdown.extensions.toc import TocExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",

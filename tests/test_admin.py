@@ -52,25 +52,42 @@ def test_editor_creates_an_article_with_faqs_takeaways_and_references(client, ed
     data = article_form_data()
     data |= inline_data(
         "key_takeaways",
-        [{"position": "1", "text": "Check the dose on each pack."},
-         {"position": "2", "text": "Ask a pharmacist if unsure."}],
+        [
+            {"position": "1", "text": "Check the dose on each pack."},
+            {"position": "2", "text": "Ask a pharmacist if unsure."},
+        ],
     )
     data |= inline_data(
         "faqs",
-        [{"position": "1", "question": "Can children take both?", "answer": "Ask a **pharmacist**."}],
+        [
+            {
+                "position": "1",
+                "question": "Can children take both?",
+                "answer": "Ask a **pharmacist**.",
+            }
+        ],
     )
     data |= inline_data(
         "references",
-        [{"position": "1", "citation": "NHS. Ibuprofen. 2024.", "url": "https://www.nhs.uk/medicines/ibuprofen-for-adults/"}],
+        [
+            {
+                "position": "1",
+                "citation": "NHS. Ibuprofen. 2024.",
+                "url": "https://www.nhs.uk/medicines/ibuprofen-for-adults/",
+            }
+        ],
     )
 
     response = client.post(ADD_URL, data)
 
-    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert response.status_code == 302, (
+        response.context["errors"] if response.context else ""
+    )
     article = Article.objects.get(slug="paracetamol-with-ibuprofen")
     assert article.status == Article.Status.DRAFT
     assert [t.text for t in article.key_takeaways.all()] == [
-        "Check the dose on each pack.", "Ask a pharmacist if unsure."
+        "Check the dose on each pack.",
+        "Ask a pharmacist if unsure.",
     ]
     faq = article.faqs.get()
     assert faq.question == "Can children take both?"
@@ -97,7 +114,9 @@ def test_status_cannot_be_set_through_the_form(client, editor):
     assert article.published_at is None
 
 
-def test_two_rows_with_the_same_position_are_refused_and_nothing_is_saved(client, editor):
+def test_two_rows_with_the_same_position_are_refused_and_nothing_is_saved(
+    client, editor
+):
     client.force_login(editor)
     data = article_form_data()
     data |= inline_data(
@@ -117,21 +136,42 @@ def test_editor_can_swap_two_faqs_in_one_save(client, editor):
     second = FAQFactory(article=article, position=2, question="Second?")
     client.force_login(editor)
     data = article_form_data(
-        title=article.title, slug=article.slug, topic=str(article.topic_id),
-        short_answer=article.short_answer, body=article.body,
-        author=str(article.author_id), medical_reviewer=str(article.medical_reviewer_id),
+        title=article.title,
+        slug=article.slug,
+        topic=str(article.topic_id),
+        short_answer=article.short_answer,
+        body=article.body,
+        author=str(article.author_id),
+        medical_reviewer=str(article.medical_reviewer_id),
     )
     data |= inline_data(
         "faqs",
-        [{"position": "2", "question": "First?", "answer": "a", "article": str(article.pk)},
-         {"position": "1", "question": "Second?", "answer": "b", "article": str(article.pk)}],
-        initial=2, existing_ids=[first.pk, second.pk],
+        [
+            {
+                "position": "2",
+                "question": "First?",
+                "answer": "a",
+                "article": str(article.pk),
+            },
+            {
+                "position": "1",
+                "question": "Second?",
+                "answer": "b",
+                "article": str(article.pk),
+            },
+        ],
+        initial=2,
+        existing_ids=[first.pk, second.pk],
     )
     data |= inline_data("key_takeaways", []) | inline_data("references", [])
 
-    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
 
-    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert response.status_code == 302, (
+        response.context["errors"] if response.context else ""
+    )
     assert [f.question for f in article.faqs.all()] == ["Second?", "First?"]
 
 
@@ -140,7 +180,9 @@ def test_new_inline_rows_are_numbered_after_existing_ones(client, editor):
     KeyTakeawayFactory(article=article, position=1)
     KeyTakeawayFactory(article=article, position=2)
     client.force_login(editor)
-    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    html = client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
     assert 'name="key_takeaways-2-position" value="3"' in html
 
 
@@ -171,12 +213,17 @@ def test_publish_action_reports_a_refusal_and_changes_nothing(client, editor):
 
 def test_unpublish_action_takes_an_article_off_the_site(client, editor, article):
     client.force_login(editor)
-    client.post(CHANGELIST_URL, {"action": "unpublish_selected", "_selected_action": [article.pk]})
+    client.post(
+        CHANGELIST_URL,
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
 
-def test_user_without_publish_permission_gets_no_publish_action(client, reviewer, draft):
+def test_user_without_publish_permission_gets_no_publish_action(
+    client, reviewer, draft
+):
     client.force_login(reviewer)
     html = client.get(CHANGELIST_URL).content.decode()
     assert "publish_selected" not in html
@@ -227,9 +274,16 @@ def test_markdownx_upload_and_default_preview_urls_are_not_served(client, editor
     assert client.post("/admin-tools/upload-disabled/", {}).status_code == 404
 
 
-def test_changelist_shows_title_topic_status_and_updated_columns(client, editor, article):
+def test_changelist_shows_title_topic_status_and_updated_columns(
+    client, editor, article
+):
     client.force_login(editor)
     html = client.get(CHANGELIST_URL).content.decode()
-    for column in ["column-title", "column-topic", "column-status", "column-updated_at"]:
+    for column in [
+        "column-title",
+        "column-topic",
+        "column-status",
+        "column-updated_at",
+    ]:
         assert column in html
     assert article.title in html

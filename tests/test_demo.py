@@ -16,7 +16,15 @@ def debug_on(settings):
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in [Topic, Person, Article, FAQ, KeyTakeaway, Reference, get_user_model()]
+        for model in [
+            Topic,
+            Person,
+            Article,
+            FAQ,
+            KeyTakeaway,
+            Reference,
+            get_user_model(),
+        ]
     }
 
 
@@ -57,7 +65,9 @@ def test_load_demo_does_not_overwrite_an_editors_changes(debug_on):
     assert article.short_answer == "Edited by an editor."
 
 
-def test_load_demo_creates_accounts_with_their_roles_and_prints_logins(debug_on, capsys):
+def test_load_demo_creates_accounts_with_their_roles_and_prints_logins(
+    debug_on, capsys
+):
     call_command("load_demo")
     output = capsys.readouterr().out
     User = get_user_model()
@@ -85,7 +95,9 @@ def test_load_demo_without_users_needs_an_existing_superuser(settings):
         call_command("load_demo", "--no-users")
     assert Article.objects.count() == 0
 
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "x-long-pass-1")
+    get_user_model().objects.create_superuser(
+        "boss", "boss@example.org", "x-long-pass-1"
+    )
     call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))
     assert Article.objects.public().count() == len(demo_content.ARTICLES)
     assert get_user_model().objects.count() == 1
@@ -100,7 +112,8 @@ def test_demo_content_does_not_copy_the_seed_articles(seed_text):
         if len(sentence.strip()) > 40
     }
     demo_text = " ".join(
-        " ".join([a["title"], a["short_answer"], a["body"]]) for a in demo_content.ARTICLES
+        " ".join([a["title"], a["short_answer"], a["body"]])
+        for a in demo_content.ARTICLES
     )
     copied = [sentence for sentence in seed_sentences if sentence in demo_text]
     assert copied == []

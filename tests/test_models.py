@@ -36,7 +36,8 @@ def test_is_public_agrees_with_public_queryset_for_every_case():
         ArticleFactory(published=True),
         ArticleFactory(),
         ArticleFactory(
-            status=Article.Status.PUBLISHED, published_at=now + datetime.timedelta(hours=1)
+            status=Article.Status.PUBLISHED,
+            published_at=now + datetime.timedelta(hours=1),
         ),
         ArticleFactory(published_at=now - datetime.timedelta(days=1)),
     ]
@@ -102,7 +103,9 @@ def test_model_validation_explains_the_published_constraint():
         author=PersonFactory(),
         medical_reviewer=PersonFactory(),
     )
-    with pytest.raises(Exception, match="needs a publication date and a medical reviewer"):
+    with pytest.raises(
+        Exception, match="needs a publication date and a medical reviewer"
+    ):
         article.full_clean()
 
 

@@ -6,7 +6,9 @@ from articles.rendering import render_markdown
 
 
 def test_pipe_table_becomes_a_table_with_header_and_rows():
-    html = render_markdown("| Age | Hours |\n|---|---|\n| 1-2 | 11-14 |\n| 3-5 | 10-13 |\n")
+    html = render_markdown(
+        "| Age | Hours |\n|---|---|\n| 1-2 | 11-14 |\n| 3-5 | 10-13 |\n"
+    )
     assert "<table>" in html
     assert "<th>Age</th>" in html and "<th>Hours</th>" in html
     assert html.count("<tr>") == 3
@@ -42,7 +44,7 @@ def test_headings_get_ids_for_linking():
         "<svg onload=alert(1)>",
         "<style>body{display:none}</style>",
         '<div style="background:url(javascript:alert(1))">x</div>',
-        '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     ],
 )
 def test_script_event_handlers_and_dangerous_urls_do_not_survive(hostile):
@@ -85,4 +87,7 @@ def test_studies_table_from_seed_renders_as_a_table(seed_text):
     assert html.count("<tr>") == 4
     assert "<td>Obstetrics &amp; Gynecology</td>" in html
     assert "<td>1,000+</td>" in html
-    assert "<td>No significant increase in miscarriage rates linked to intercourse.</td>" in html
+    assert (
+        "<td>No significant increase in miscarriage rates linked to intercourse.</td>"
+        in html
+    )

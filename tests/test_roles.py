@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def group_codenames(name):
-    return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+    return set(
+        Group.objects.get(name=name).permissions.values_list("codename", flat=True)
+    )
 
 
 def test_migration_creates_both_roles_with_exactly_their_permissions():

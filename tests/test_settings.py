@@ -46,7 +46,8 @@ def test_allowed_hosts_required_when_debug_is_off():
 
 def test_production_settings_are_secure_and_use_sqlite_by_default():
     result = load_settings(
-        DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="health.example, www.health.example"
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="health.example, www.health.example",
     )
     assert result.returncode == 0, result.stderr
     debug, hosts, engine, site_name, secure_cookie = result.stdout.strip().split("|")
@@ -66,7 +67,10 @@ def test_database_url_selects_postgresql_and_site_name_is_read():
     assert result.returncode == 0, result.stderr
     debug, _, engine, site_name, secure_cookie = result.stdout.strip().split("|")
     assert (debug, engine, site_name, secure_cookie) == (
-        "True", "django.db.backends.postgresql", "Clinic Answers", "False"
+        "True",
+        "django.db.backends.postgresql",
+        "Clinic Answers",
+        "False",
     )
 
 

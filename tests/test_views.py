@@ -27,11 +27,19 @@ def full_article():
         author=PersonFactory(name="Lena Ortiz", credentials="MPH"),
         medical_reviewer=PersonFactory(name="Ravi Shah", credentials="MBBS, MRCP"),
     )
-    KeyTakeawayFactory(article=article, position=1, text="Keep your reliever inhaler with you.")
-    FAQFactory(article=article, position=2, question="Does a scarf help?", answer="It can.")
-    FAQFactory(article=article, position=1, question="Is exercise safe?", answer="Usually.")
+    KeyTakeawayFactory(
+        article=article, position=1, text="Keep your reliever inhaler with you."
+    )
+    FAQFactory(
+        article=article, position=2, question="Does a scarf help?", answer="It can."
+    )
+    FAQFactory(
+        article=article, position=1, question="Is exercise safe?", answer="Usually."
+    )
     ReferenceFactory(
-        article=article, position=1, citation="Asthma body. Cold weather. 2024.",
+        article=article,
+        position=1,
+        citation="Asthma body. Cold weather. 2024.",
         url="https://www.example.org/cold",
     )
     return article
@@ -60,7 +68,9 @@ def test_article_page_shows_its_parts_in_reading_order(client, full_article):
         "Asthma body. Cold weather. 2024.",
     ]
     positions = [html.find(text) for text in landmarks]
-    assert -1 not in positions, [t for t, p in zip(landmarks, positions) if p == -1]
+    assert -1 not in positions, [
+        t for t, p in zip(landmarks, positions, strict=True) if p == -1
+    ]
     assert positions == sorted(positions)
 
 
@@ -79,7 +89,10 @@ def test_each_faq_has_an_anchor_id(client, full_article):
 def test_page_title_and_description_come_from_the_article(client, full_article):
     html = client.get(full_article.get_absolute_url()).content.decode()
     assert "<title>Can cold weather trigger asthma? | " in html
-    assert '<meta name="description" content="Yes, cold dry air can tighten the airways.">' in html
+    assert (
+        '<meta name="description" content="Yes, cold dry air can tighten the airways.">'
+        in html
+    )
 
 
 def test_article_text_is_escaped_not_executed(client):
@@ -117,7 +130,9 @@ def test_unknown_slug_answers_404(client, db):
 
 def test_home_lists_public_questions_and_their_topics_only(client):
     public = ArticleFactory(published=True, title="Is a public question shown?")
-    ArticleFactory(title="Is a draft question hidden?", topic=TopicFactory(name="Hidden topic"))
+    ArticleFactory(
+        title="Is a draft question hidden?", topic=TopicFactory(name="Hidden topic")
+    )
     html = client.get("/").content.decode()
     assert "Is a public question shown?" in html
     assert public.topic.name in html
@@ -145,7 +160,9 @@ def test_topic_without_public_questions_answers_404(client):
     assert client.get(topic.get_absolute_url()).status_code == 404
 
 
-def test_article_page_uses_a_fixed_number_of_queries(client, full_article, django_assert_max_num_queries):
+def test_article_page_uses_a_fixed_number_of_queries(
+    client, full_article, django_assert_max_num_queries
+):
     for n in range(3, 8):
         FAQFactory(article=full_article, position=n)
         KeyTakeawayFactory(article=full_article, position=n)

@@ -16,7 +16,12 @@ from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
 
 # Published here on purpose: these accounts exist only for local demos.
 DEMO_USERS = [
-    {"username": "admin", "password": "demo-admin-pass", "role": None, "superuser": True},
+    {
+        "username": "admin",
+        "password": "demo-admin-pass",
+        "role": None,
+        "superuser": True,
+    },
     {"username": "editor", "password": "demo-editor-pass", "role": roles.EDITORS},
     {
         "username": "reviewer",
@@ -78,7 +83,10 @@ class Command(BaseCommand):
         for account in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=account["username"],
-                defaults={"is_staff": True, "is_superuser": account.get("superuser", False)},
+                defaults={
+                    "is_staff": True,
+                    "is_superuser": account.get("superuser", False),
+                },
             )
             if created:
                 user.set_password(account["password"])
