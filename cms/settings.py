@@ -174,6 +174,8 @@ MARKDOWNX_URLS_PATH = "/admin-tools/markdown-preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-tools/upload-disabled/"
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_markdown"
 MARKDOWNX_SERVER_CALL_LATENCY = 600
+# A fixed-height editor beside its preview, instead of one that grows with the text.
+MARKDOWNX_EDITOR_RESIZABLE = False
 
 LOGGING = {
     "version": 1,
