@@ -1,19 +1,42 @@
-"""Editors' admin: articles with a live-preview Markdown editor and ordered inlines.
+"""Editors' and reviewers' admin.
 
-Publication state is read-only here; the actions call articles.workflow, which
-holds every rule about it.
+Articles are edited with a live-preview Markdown editor and ordered inlines.
+Review state is read-only here: every button and action calls articles.workflow,
+which holds the rules; this module only turns their refusals into messages.
 """
 
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from articles import workflow
-from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+from articles.diff import diff_content
+from articles.models import (
+    FAQ,
+    Article,
+    ArticleVersion,
+    DraftRevision,
+    KeyTakeaway,
+    Person,
+    Reference,
+    Topic,
+)
 from articles.rendering import MAX_MARKDOWN_LENGTH
+
+REVIEW_DUE_SOON_DAYS = 30
 
 
 class OrderedPartFormSet(BaseInlineFormSet):
@@ -28,7 +51,7 @@ class OrderedPartFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        seen = {}
+        seen = set()
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
@@ -41,7 +64,7 @@ class OrderedPartFormSet(BaseInlineFormSet):
                 raise ValidationError(
                     f"Two rows have position {position}. Give each row its own number."
                 )
-            seen[position] = form
+            seen.add(position)
 
     def validate_unique(self):
         # Positions are checked across the submitted rows in clean(); the rows'
@@ -54,27 +77,21 @@ class OrderedPartFormSet(BaseInlineFormSet):
         with transaction.atomic():
             # Park the rows that move on unused numbers first, so a swap never
             # meets the unique (article, position) constraint half-way.
-            moving = [
-                form.instance
-                for form in self.initial_forms
-                if "position" in form.changed_data
-                and not self._should_delete_form(form)
-            ]
-            model = self.model
             parked_base = 1_000_000
-            for obj in moving:
-                model.objects.filter(pk=obj.pk).update(position=parked_base + obj.pk)
+            for form in self.initial_forms:
+                if "position" in form.changed_data and not self._should_delete_form(
+                    form
+                ):
+                    self.model.objects.filter(pk=form.instance.pk).update(
+                        position=parked_base + form.instance.pk
+                    )
             return super().save(commit=True)
 
 
-class OrderedPartInline(admin.TabularInline):
+class KeyTakeawayInline(admin.TabularInline):
+    model = KeyTakeaway
     formset = OrderedPartFormSet
     extra = 1
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
-
-class KeyTakeawayInline(OrderedPartInline):
-    model = KeyTakeaway
     fields = ["position", "text"]
 
 
@@ -86,8 +103,10 @@ class FAQInline(admin.StackedInline):
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
-class ReferenceInline(OrderedPartInline):
+class ReferenceInline(admin.TabularInline):
     model = Reference
+    formset = OrderedPartFormSet
+    extra = 1
     fields = ["position", "citation", "url"]
     # A reference typed without a scheme ("www.nhs.uk/...") is a secure web address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -108,26 +127,156 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses a save based on an older copy of the article (optimistic locking)."""
+
+    edit_lock = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        # What editors write; everything else belongs to articles.workflow.
+        fields = [
+            "title",
+            "slug",
+            "topic",
+            "short_answer",
+            "body",
+            "author",
+            "review_interval_months",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_lock"].initial = self.instance.lock_version
+        if "body" in self.fields:
+            self.fields["body"].max_length = MAX_MARKDOWN_LENGTH
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row until this request's transaction ends, so two saves of
+        # the same article are checked one after the other.
+        stored = (
+            Article.objects.select_for_update()
+            .values_list("lock_version", flat=True)
+            .get(pk=self.instance.pk)
+        )
+        if cleaned.get("edit_lock") != stored:
+            raise ValidationError(
+                "Someone else saved this article after you opened it, so your "
+                "changes were NOT saved. They are still in the form below: copy "
+                "what you need, reload the page to see the other changes, and "
+                "apply yours again.",
+                code="stale",
+            )
+        return cleaned
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    title = "review queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "Waiting for my review"),
+            ("in_review", "In review (everyone's)"),
+            ("approved", "Approved, not yet published"),
+            ("overdue", "Overdue for periodic review"),
+            ("due_soon", f"Periodic review due within {REVIEW_DUE_SOON_DAYS} days"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "mine":
+            edited = DraftRevision.objects.filter(
+                article=models.OuterRef("pk"),
+                number__gt=models.OuterRef("last_approved_revision"),
+                saved_by=request.user,
+            )
+            return queryset.filter(status=Article.Status.IN_REVIEW).exclude(
+                models.Exists(edited)
+            )
+        if self.value() == "in_review":
+            return queryset.filter(status=Article.Status.IN_REVIEW)
+        if self.value() == "approved":
+            return queryset.filter(status=Article.Status.APPROVED)
+        if self.value() == "overdue":
+            return queryset.filter(live_version__next_review_due__lt=today)
+        if self.value() == "due_soon":
+            soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
+            return queryset.filter(
+                live_version__next_review_due__gte=today,
+                live_version__next_review_due__lte=soon,
+            )
+        return queryset
+
+
+# (label, workflow function, permission shown to) for the buttons on an article.
+TRANSITIONS = {
+    "submit": ("Submit for review", workflow.submit_for_review, "change_article"),
+    "approve": ("Approve", workflow.approve_medical_review, "review_article"),
+    "request_changes": ("Request changes", workflow.request_changes, "review_article"),
+    "publish": ("Publish", workflow.publish, "publish_article"),
+    "unpublish": ("Withdraw from site", workflow.unpublish, "publish_article"),
+    "reconfirm": (
+        "Confirm periodic review",
+        workflow.reconfirm_review,
+        "review_article",
+    ),
+}
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "topic", "status", "is_public", "updated_at"]
-    list_filter = ["status", "topic"]
-    list_select_related = ["topic"]
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "title",
+        "topic",
+        "status",
+        "is_public",
+        "next_review",
+        "updated_at",
+    ]
+    list_filter = [ReviewQueueFilter, "status", "topic"]
+    list_select_related = ["topic", "live_version"]
     search_fields = ["title", "short_answer", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    date_hierarchy = "updated_at"
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
-    autocomplete_fields = ["topic", "author", "medical_reviewer"]
+    readonly_fields = [
+        "status",
+        "medical_reviewer",
+        "approved_by",
+        "approved_at",
+        "live_version_link",
+        "first_published_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+    ]
+    autocomplete_fields = ["topic", "author"]
     inlines = [KeyTakeawayInline, FAQInline, ReferenceInline]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "topic", "short_answer"]}),
+        (None, {"fields": ["title", "slug", "topic", "short_answer", "edit_lock"]}),
         ("Body", {"fields": ["body"]}),
-        ("Bylines", {"fields": ["author", "medical_reviewer"]}),
+        ("Byline and review cycle", {"fields": ["author", "review_interval_months"]}),
         (
-            "Publication",
-            {"fields": ["status", "published_at", "created_at", "updated_at"]},
+            "Review and publication (changed only by the workflow buttons)",
+            {
+                "fields": [
+                    "status",
+                    "medical_reviewer",
+                    "approved_by",
+                    "approved_at",
+                    "live_version_link",
+                    "first_published_at",
+                    "withdrawn_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 
@@ -138,29 +287,211 @@ class ArticleAdmin(admin.ModelAdmin):
     def is_public(self, obj):
         return obj.is_public()
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.base_fields["body"].max_length = MAX_MARKDOWN_LENGTH
-        return form
+    @admin.display(
+        description="Next review due", ordering="live_version__next_review_due"
+    )
+    def next_review(self, obj):
+        return obj.live_version.next_review_due if obj.live_version else "—"
 
-    @admin.action(description="Publish selected articles", permissions=["publish"])
+    @admin.display(description="Live version")
+    def live_version_link(self, obj):
+        if obj.live_version is None:
+            return "None: not on the public site"
+        return format_html(
+            '<a href="{}">Version {}</a>, published {}',
+            reverse(
+                "admin:articles_article_version", args=[obj.pk, obj.live_version.number]
+            ),
+            obj.live_version.number,
+            timezone.localtime(obj.live_version.published_at).strftime(
+                "%-d %B %Y %H:%M"
+            ),
+        )
+
+    # Saving writes only the editable fields (Article.save), then tells the
+    # workflow who edited: draft history, approval voiding, lock version.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        workflow.record_edit(form.instance, user=request.user)
+
+    # Workflow buttons, review page, versions and draft history.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:article_id>/workflow/",
+                view(self.workflow_view),
+                name="articles_article_workflow",
+            ),
+            path(
+                "<int:article_id>/review/",
+                view(self.review_view),
+                name="articles_article_review",
+            ),
+            path(
+                "<int:article_id>/versions/<int:number>/",
+                view(self.version_view),
+                name="articles_article_version",
+            ),
+            path(
+                "<int:article_id>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if article is not None:
+            extra_context |= self._workflow_context(request, article)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, article):
+        user = request.user
+        buttons = [
+            (name, label)
+            for name, (label, _, permission) in TRANSITIONS.items()
+            if user.has_perm(f"articles.{permission}")
+            and name not in ("approve", "request_changes")
+        ]
+        return {
+            "workflow_buttons": buttons,
+            "can_review": user.has_perm("articles.review_article"),
+            "events": article.events.select_related("user", "version")[:50],
+            "versions": article.versions.select_related("published_by", "reviewer"),
+            "revisions": article.revisions.select_related("saved_by")[:30],
+        }
+
+    def _get_article(self, request, article_id, permission="view_article"):
+        if not request.user.has_perm(f"articles.{permission}"):
+            raise PermissionDenied
+        return get_object_or_404(Article, pk=article_id)
+
+    def workflow_view(self, request, article_id):
+        """Run one workflow transition from a button; refusals become messages."""
+        if request.method != "POST":
+            return redirect("admin:articles_article_change", article_id)
+        article = self._get_article(request, article_id)
+        name = request.POST.get("transition", "")
+        if name not in TRANSITIONS:
+            self.message_user(request, "Unknown action.", messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        label, transition, _ = TRANSITIONS[name]
+        kwargs = {
+            "user": request.user,
+            "comment": request.POST.get("comment", "").strip(),
+        }
+        if name == "approve":
+            kwargs["seen_content_hash"] = request.POST.get("content_hash", "")
+        try:
+            transition(article, **kwargs)
+        except (workflow.TransitionNotAllowed, PermissionDenied) as error:
+            self.message_user(request, f"{label}: {error}", messages.ERROR)
+            if name in ("approve", "request_changes"):
+                return redirect("admin:articles_article_review", article.pk)
+        else:
+            self.message_user(
+                request, f"{label}: done for “{article}”.", messages.SUCCESS
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def review_view(self, request, article_id):
+        """What changed since the live version, and the reviewer's decision."""
+        article = self._get_article(request, article_id)
+        live = article.live_version
+        contributors = workflow.contributor_ids_since_last_approval(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Review: {article}",
+            "article": article,
+            "live": live,
+            "diffs": diff_content(live.content() if live else None, article.content()),
+            "content_hash": article.content_hash(),
+            "can_review": request.user.has_perm("articles.review_article"),
+            "is_contributor": request.user.pk in contributors,
+            "in_review": article.status == Article.Status.IN_REVIEW,
+        }
+        return TemplateResponse(request, "admin/articles/article/review.html", context)
+
+    def version_view(self, request, article_id, number):
+        """A past or present public version, exactly as visitors saw it."""
+        article = self._get_article(request, article_id)
+        version = get_object_or_404(
+            ArticleVersion.objects.select_related("topic"),
+            article=article,
+            number=number,
+        )
+        later = article.versions.filter(number__gt=number).order_by("number").first()
+        if article.live_version_id == version.pk:
+            state = "live now"
+        elif later is not None:
+            state = (
+                f"replaced by version {later.number} on {later.published_at:%-d %B %Y}"
+            )
+        else:
+            state = (
+                f"withdrawn on {article.withdrawn_at:%-d %B %Y}"
+                if article.withdrawn_at
+                else "not live"
+            )
+        banner = (
+            f"Version {version.number} of this article, published "
+            f"{timezone.localtime(version.published_at):%-d %B %Y %H:%M} ({state})."
+        )
+        return TemplateResponse(
+            request,
+            "articles/article_detail.html",
+            {"version": version, "banner": banner, "article": article},
+        )
+
+    @method_decorator(require_POST)
+    def restore_view(self, request, article_id, number):
+        """Restore an earlier draft's text as a new edit (it then needs review)."""
+        article = self._get_article(request, article_id, permission="change_article")
+        revision = get_object_or_404(DraftRevision, article=article, number=number)
+        try:
+            workflow.restore_draft(article, revision, user=request.user)
+        except (workflow.TransitionNotAllowed, PermissionDenied) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"Restored the text of revision {number}.", messages.SUCCESS
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
+    # Bulk actions for the article list.
+
+    @admin.action(description="Submit selected for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._run_transition(request, queryset, "submit")
+
+    @admin.action(
+        description="Publish selected (approved) articles", permissions=["publish"]
+    )
     def publish_selected(self, request, queryset):
-        self._run_transition(request, queryset, workflow.publish, "Published")
+        self._run_transition(request, queryset, "publish")
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(
+        description="Withdraw selected from the site", permissions=["publish"]
+    )
     def unpublish_selected(self, request, queryset):
-        self._run_transition(request, queryset, workflow.unpublish, "Unpublished")
+        self._run_transition(request, queryset, "unpublish")
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
-    def _run_transition(self, request, queryset, transition, done_label):
+    def _run_transition(self, request, queryset, name):
+        label, transition, _ = TRANSITIONS[name]
         for article in queryset:
             try:
                 transition(article, user=request.user)
             except (workflow.TransitionNotAllowed, PermissionDenied) as error:
-                self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
+                self.message_user(request, f"{label}: {error}", messages.ERROR)
             else:
                 self.message_user(
-                    request, f"{done_label} “{article}”.", messages.SUCCESS
+                    request, f"{label}: done for “{article}”.", messages.SUCCESS
                 )

@@ -1,8 +1,15 @@
 """Content of the health Q&A site: topics, bylines, articles and their parts."""
 
+import datetime
+import hashlib
+import json
+from calendar import monthrange
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -69,10 +76,10 @@ class Person(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def public_q(self) -> Q:
-        return Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return Q(live_version__isnull=False)
 
     def public(self):
-        """Articles a visitor may see: published, with a publication time not in the future."""
+        """Articles a visitor may see: those with a live, approved and published version."""
         return self.filter(self.public_q())
 
     def with_bylines(self):
@@ -81,8 +88,14 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    """The working copy editors change. Visitors never read it: they read its
+    live ArticleVersion, an immutable snapshot of text a reviewer approved."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(
@@ -91,7 +104,10 @@ class Article(models.Model):
         help_text='The question the article answers, as a reader would ask it, ending in "?".',
     )
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The last part of the page address."
+        max_length=200,
+        unique=True,
+        help_text="The last part of the page address. Changing it takes effect when "
+        "the next version is published.",
     )
     short_answer = models.TextField(
         max_length=500,
@@ -108,22 +124,50 @@ class Article(models.Model):
     author = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="articles_written"
     )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="How often a clinician must re-check the published article.",
+    )
+    # Everything below is owned by articles.workflow; the admin shows it read-only.
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        editable=False,
+    )
     medical_reviewer = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
         related_name="articles_reviewed",
         null=True,
         blank=True,
-        help_text="The clinician named as medical reviewer. Required to publish.",
+        editable=False,
+        help_text="The clinician who approved the current text.",
     )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    published_at = models.DateTimeField(
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="When the article was first published.",
+        editable=False,
+        related_name="+",
     )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    last_approved_revision = models.PositiveIntegerField(default=0, editable=False)
+    live_version = models.OneToOneField(
+        "ArticleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="live_for",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,12 +191,19 @@ class Article(models.Model):
                 condition=~Q(short_answer=""), name="article_short_answer_not_empty"
             ),
             models.CheckConstraint(
-                condition=~Q(status="published")
-                | Q(published_at__isnull=False, medical_reviewer__isnull=False),
-                name="published_article_has_date_and_reviewer",
-                violation_error_message=(
-                    "A published article needs a publication date and a medical reviewer."
+                condition=~Q(status="published") | Q(live_version__isnull=False),
+                name="published_article_has_live_version",
+                violation_error_message="A published article needs a live version.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (
+                    Q(approved_by__isnull=False, medical_reviewer__isnull=False)
+                    & ~Q(approved_content_hash="")
                 ),
+                name="approved_article_has_approver_and_hash",
+                violation_error_message="An approved article needs its approver and "
+                "the fingerprint of the text they approved.",
             ),
         ]
 
@@ -160,22 +211,298 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        """Store the rendered body. Updating an existing row writes only the
+        editable fields unless `update_fields` names others, so a stale copy of
+        an article can never undo a review decision; articles.workflow names
+        the workflow fields it changes."""
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+        if (
+            update_fields is None
+            and not self._state.adding
+            and not kwargs.get("force_insert")
+        ):
+            update_fields = [
+                f.name
+                for f in self._meta.concrete_fields
+                if f.editable and not f.primary_key
+            ]
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        taken = (
+            ArticleVersion.objects.live()
+            .filter(slug=self.slug)
+            .exclude(article_id=self.pk)
+            .exists()
+        )
+        if self.slug and taken:
+            raise ValidationError(
+                {"slug": "Another published article uses this address."}
+            )
+
     def is_public(self) -> bool:
         """True if a visitor may see this article; the same rule as ArticleQuerySet.public()."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+        return self.live_version_id is not None
+
+    def content(self) -> dict:
+        """The reviewed text of the working copy, in the shape versions store it."""
+        return {
+            "title": self.title,
+            "short_answer": self.short_answer,
+            "body": self.body,
+            "faqs": [
+                {"question": faq.question, "answer": faq.answer}
+                for faq in self.faqs.order_by("position")
+            ],
+            "key_takeaways": [t.text for t in self.key_takeaways.order_by("position")],
+            "references": [
+                {"citation": r.citation, "url": r.url}
+                for r in self.references.order_by("position")
+            ],
+        }
+
+    def content_hash(self) -> str:
+        return content_fingerprint(self.content())
+
+
+def content_fingerprint(content: dict) -> str:
+    """SHA-256 of the reviewed text; an approval is valid only for this exact value."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day if it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, monthrange(year, month)[1])
+    )
+
+
+class ArticleVersionQuerySet(models.QuerySet):
+    def live(self):
+        """Versions visitors see now: the live version of each public article."""
+        return self.filter(live_for__isnull=False)
+
+    def overdue_for_review(self, today: datetime.date):
+        """Live versions whose periodic medical review date has passed."""
+        return self.live().filter(next_review_due__lt=today)
+
+
+class ArticleVersion(models.Model):
+    """An immutable snapshot of a published article: what visitors were shown.
+
+    Every version that was ever public is kept, so the site can answer "what did
+    we tell people on date X?". The HTML is rendered once, when it is created.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "New text published"
+        REREVIEW = "rereview", "Periodic review, text unchanged"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    short_answer = models.TextField()
+    body = models.TextField()
+    body_html = models.TextField()
+    # An article may have no FAQs, takeaways or references: empty lists are valid.
+    faqs = models.JSONField(default=list, blank=True)
+    key_takeaways = models.JSONField(default=list, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="versions")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=120)
+    author_credentials = models.CharField(max_length=120, blank=True)
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reviewer_name = models.CharField(max_length=120)
+    reviewer_credentials = models.CharField(max_length=120, blank=True)
+    revision_number = models.PositiveIntegerField(
+        default=0, help_text="The draft revision whose text this version published."
+    )
+    contributor_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Accounts that edited this text since the previous version.",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    first_published_at = models.DateTimeField()
+    content_updated_at = models.DateTimeField()
+    last_reviewed_on = models.DateField()
+    next_review_due = models.DateField()
+
+    objects = ArticleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        indexes = [
+            models.Index(fields=["slug"]),
+            models.Index(fields=["next_review_due"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__gt=F("last_reviewed_on")),
+                name="version_review_due_after_review",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.number})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Published versions are immutable; publish a new version.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Published versions are kept forever.")
+
+    @classmethod
+    def from_article(cls, article: Article) -> "ArticleVersion":
+        """An unsaved snapshot of the working copy's text and bylines.
+
+        Publishing stamps and saves it; the staff preview renders it unsaved, so
+        a preview shows exactly what publishing would store.
+        """
+        content = article.content()
+        reviewer = article.medical_reviewer
+        return cls(
+            article=article,
+            title=content["title"],
+            slug=article.slug,
+            short_answer=content["short_answer"],
+            body=content["body"],
+            body_html=render_markdown(content["body"]),
+            faqs=[
+                {**faq, "answer_html": render_markdown(faq["answer"])}
+                for faq in content["faqs"]
+            ],
+            key_takeaways=content["key_takeaways"],
+            references=content["references"],
+            content_hash=content_fingerprint(content),
+            topic=article.topic,
+            author=article.author,
+            author_name=article.author.name,
+            author_credentials=article.author.credentials,
+            reviewer=reviewer,
+            reviewer_name=reviewer.name if reviewer else "",
+            reviewer_credentials=reviewer.credentials if reviewer else "",
         )
+
+    def content(self) -> dict:
+        """The reviewed text, in the same shape as Article.content()."""
+        return {
+            "title": self.title,
+            "short_answer": self.short_answer,
+            "body": self.body,
+            "faqs": [
+                {"question": f["question"], "answer": f["answer"]} for f in self.faqs
+            ],
+            "key_takeaways": list(self.key_takeaways),
+            "references": [
+                {"citation": r["citation"], "url": r["url"]} for r in self.references
+            ],
+        }
+
+    def faq_items(self) -> list[dict]:
+        """FAQs with the anchor each one has on the page (#faq-1, #faq-2, ...)."""
+        return [
+            {**faq, "anchor": f"faq-{number}"}
+            for number, faq in enumerate(self.faqs, start=1)
+        ]
+
+
+class ReviewEvent(models.Model):
+    """One line of an article's audit log: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Withdrawn"
+        RECONFIRM = "reconfirm", "Periodic review confirmed"
+        EDIT = "edit", "Edited"
+        RESTORE = "restore", "Earlier draft restored"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="events"
+    )
+    version = models.ForeignKey(
+        ArticleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DraftRevision(models.Model):
+    """The working copy's text after one save: draft history that can be restored,
+    and the record of who edited since the last approval (four eyes)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of “{self.article}”"
 
 
 class ArticlePart(models.Model):
@@ -217,11 +544,6 @@ class FAQ(ArticlePart):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
-
-    @property
-    def anchor(self) -> str:
-        """The fragment id of this FAQ on the article page, stable across edits of its text."""
-        return f"faq-{self.position}"
 
 
 class KeyTakeaway(ArticlePart):

@@ -6,6 +6,6 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
-    path("questions/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("questions/<slug:slug>/", views.article_detail, name="detail"),
 ]

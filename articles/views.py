@@ -1,18 +1,18 @@
-"""Public pages (home, topic, article) and the editor's Markdown preview.
+"""Public pages (home, topic, article), staff previews, and the editor's Markdown preview.
 
-Every public view starts from Article.objects.public(), the one rule for what a
-visitor may see.
+Public pages read only live ArticleVersions (ArticleVersion.objects.live()):
+text a medical reviewer approved and an editor published. The working copy
+(Article) is shown only to staff, as a clearly marked preview.
 """
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 
-from articles.models import Article, Topic
+from articles.models import Article, ArticleVersion, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 RECENT_ARTICLES_ON_HOME = 12
@@ -20,45 +20,62 @@ RECENT_ARTICLES_ON_HOME = 12
 
 def home(request):
     """Topics that have public articles, and the most recently updated questions."""
-    public = Article.objects.public()
-    topics = Topic.objects.filter(articles__in=public).distinct()
-    recent = public.select_related("topic").order_by("-updated_at")[
+    live = ArticleVersion.objects.live()
+    topics = Topic.objects.filter(versions__in=live).distinct()
+    recent = live.select_related("topic").order_by("-content_updated_at")[
         :RECENT_ARTICLES_ON_HOME
     ]
     return render(
-        request, "articles/home.html", {"topics": topics, "recent_articles": recent}
+        request, "articles/home.html", {"topics": topics, "recent_versions": recent}
     )
 
 
-class TopicDetailView(DetailView):
+def topic_detail(request, slug):
     """A topic and its public questions; a topic with none is not a page yet."""
+    topic = get_object_or_404(Topic, slug=slug)
+    versions = ArticleVersion.objects.live().filter(topic=topic).order_by("title")
+    if not versions:
+        raise Http404("No public articles in this topic.")
+    return render(
+        request, "articles/topic_detail.html", {"topic": topic, "versions": versions}
+    )
 
-    model = Topic
 
-    def get_queryset(self):
-        return Topic.objects.filter(articles__in=Article.objects.public()).distinct()
+def can_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.public().filter(topic=self.object).order_by("title")
+
+def article_detail(request, slug):
+    """The live version of an article. Staff may preview the working copy at the
+    same address (automatically while nothing is live there, or with ?preview=draft)."""
+    staff = can_preview(request.user)
+    wants_draft = staff and request.GET.get("preview") == "draft"
+    version = None
+    if not wants_draft:
+        version = (
+            ArticleVersion.objects.live()
+            .select_related("topic")
+            .filter(slug=slug)
+            .first()
         )
-        return context
-
-
-class ArticleDetailView(DetailView):
-    """One public article with its bylines, takeaways, FAQs and references."""
-
-    model = Article
-
-    def get_queryset(self):
-        return (
-            Article.objects.public()
-            .with_bylines()
-            .prefetch_related(
-                Prefetch("faqs"), Prefetch("key_takeaways"), Prefetch("references")
-            )
-        )
+    if version is not None:
+        return render(request, "articles/article_detail.html", {"version": version})
+    if not staff:
+        raise Http404("No public article at this address.")
+    article = get_object_or_404(
+        Article.objects.select_related("topic", "author", "medical_reviewer"), slug=slug
+    )
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "version": ArticleVersion.from_article(article),
+            "banner": f"Draft preview, not public. Status: {article.get_status_display()}.",
+            "article": article,
+        },
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

@@ -1,56 +1,448 @@
-"""The only code that changes an article's publication state.
+"""The only code that changes an article's review state or its public version.
 
-Each transition checks the state and the user's permission, runs in a
-transaction with the article row locked, and saves. The admin and the
-management commands call these functions; they never set `status` themselves.
+    draft ──submit──▶ in review ──approve──▶ approved ──publish──▶ published
+      ▲                  │                                          │
+      └── edit ◀── changes requested ◀──request changes             │
+      ▲                                                             │
+      └──────────── edit (the live version stays public) ◀──────────┘
+
+Each transition checks the user's permission and the article's state, locks
+the article row, stamps who and when, and writes a ReviewEvent, all in one
+transaction. The admin, the management commands and the demo loader call
+these functions; none of them sets `status` or `live_version` itself.
+
+Four eyes: nobody approves text they wrote or edited since the last approval,
+superusers included. An approval holds only for the exact text approved (its
+content fingerprint); any later edit voids it.
 """
+
+import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import (
+    FAQ,
+    Article,
+    ArticleVersion,
+    DraftRevision,
+    KeyTakeaway,
+    Person,
+    Reference,
+    ReviewEvent,
+    add_months,
+    content_fingerprint,
+)
+
+Status = Article.Status
+Action = ReviewEvent.Action
 
 
 class TransitionNotAllowed(Exception):
-    """The article is not in a state where this transition makes sense."""
+    """The article is not in a state where this transition is allowed."""
 
 
-def _locked(article: Article) -> Article:
+def _lock(article: Article) -> Article:
     """Re-read the article under a row lock so two transitions cannot interleave."""
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-@transaction.atomic
-def publish(article: Article, *, user: AbstractBaseUser) -> Article:
-    """Make a draft public; it needs a named medical reviewer and publish permission."""
-    if not user.has_perm("articles.publish_article"):
-        raise PermissionDenied("You do not have permission to publish articles.")
-    current = _locked(article)
-    if current.status == Article.Status.PUBLISHED:
-        raise TransitionNotAllowed(f"“{current}” is already published.")
-    if current.medical_reviewer_id is None:
+def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
+    if not user.has_perm(f"articles.{permission}"):
+        raise PermissionDenied(f"You do not have permission to {doing}.")
+
+
+def _log(article, *, user, action, from_status, comment="", version=None):
+    return ReviewEvent.objects.create(
+        article=article,
+        version=version,
+        action=action,
+        from_status=from_status,
+        to_status=article.status,
+        user=user,
+        comment=comment,
+        content_hash=article.content_hash(),
+    )
+
+
+APPROVAL_FIELDS = ["approved_by", "approved_at", "approved_content_hash"]
+
+
+def _clear_approval(article: Article) -> None:
+    article.approved_by = None
+    article.approved_at = None
+    article.approved_content_hash = ""
+
+
+def differs_from_live(article: Article) -> bool:
+    """True if publishing now would change the public page: its text, address,
+    topic or author byline. Text-identical drafts have nothing to submit."""
+    live = article.live_version
+    return live is None or (
+        live.content_hash,
+        live.slug,
+        live.topic_id,
+        live.author_id,
+    ) != (article.content_hash(), article.slug, article.topic_id, article.author_id)
+
+
+def contributor_ids_since_last_approval(article: Article) -> set[int]:
+    """Accounts that saved a change to the text since it was last approved."""
+    return set(
+        DraftRevision.objects.filter(
+            article=article, number__gt=article.last_approved_revision
+        ).values_list("saved_by_id", flat=True)
+    )
+
+
+def _reviewer_profile(user: AbstractBaseUser) -> Person:
+    """The public byline of a reviewer; an approval must name a real clinician."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
         raise TransitionNotAllowed(
-            f"“{current}” has no medical reviewer; name one before publishing."
+            "Your account has no reviewer profile (name and credentials) to print "
+            "as “Medically reviewed by”. Ask an administrator to link one."
         )
-    current.status = Article.Status.PUBLISHED
-    if current.published_at is None:
-        current.published_at = timezone.now()
-    current.full_clean()
-    current.save(update_fields=["status", "published_at", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def record_edit(article: Article, *, user: AbstractBaseUser) -> Article:
+    """Note that `user` saved the working copy: keep a draft revision when the text
+    changed, void any approval of other text, and move a published article back
+    to draft while its live version stays public."""
+    _require(user, "change_article", "edit articles")
+    current = _lock(article)
+    current.lock_version += 1
+    content = current.content()
+    fingerprint = content_fingerprint(content)
+    latest = current.revisions.order_by("-number").first()
+    changed = latest is None or latest.content_hash != fingerprint
+    from_status = current.status
+    if changed:
+        DraftRevision.objects.create(
+            article=current,
+            number=(latest.number + 1) if latest else 1,
+            content=content,
+            content_hash=fingerprint,
+            saved_by=user,
+        )
+        if current.status == Status.APPROVED:
+            current.status = Status.DRAFT
+            _clear_approval(current)
+    if current.status == Status.PUBLISHED and differs_from_live(current):
+        current.status = Status.DRAFT
+        _clear_approval(current)
+    current.save(update_fields=["lock_version", "status", *APPROVAL_FIELDS])
+    if from_status != current.status:
+        _log(
+            current,
+            user=user,
+            action=Action.EDIT,
+            from_status=from_status,
+            comment="Text changed: the approval no longer applies."
+            if from_status == Status.APPROVED
+            else "New draft started; the published version stays live.",
+        )
     return current
 
 
 @transaction.atomic
-def unpublish(article: Article, *, user: AbstractBaseUser) -> Article:
-    """Take a published article off the public site; its text is kept as a draft."""
-    if not user.has_perm("articles.publish_article"):
-        raise PermissionDenied("You do not have permission to unpublish articles.")
-    current = _locked(article)
-    if current.status != Article.Status.PUBLISHED:
-        raise TransitionNotAllowed(f"“{current}” is not published.")
-    current.status = Article.Status.DRAFT
-    current.full_clean()
+def submit_for_review(
+    article: Article, *, user: AbstractBaseUser, comment: str = ""
+) -> Article:
+    """Send a draft to the medical reviewers."""
+    _require(user, "change_article", "submit articles for review")
+    current = _lock(article)
+    if current.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        raise TransitionNotAllowed(
+            f"Only drafts can be submitted; “{current}” is {current.get_status_display().lower()}."
+        )
+    if not differs_from_live(current):
+        raise TransitionNotAllowed(
+            f"“{current}” has no changes from its published version. To confirm "
+            "unchanged text, a reviewer records a periodic review instead."
+        )
+    from_status = current.status
+    current.status = Status.IN_REVIEW
     current.save(update_fields=["status", "updated_at"])
+    _log(
+        current,
+        user=user,
+        action=Action.SUBMIT,
+        from_status=from_status,
+        comment=comment,
+    )
     return current
+
+
+@transaction.atomic
+def approve_medical_review(
+    article: Article,
+    *,
+    user: AbstractBaseUser,
+    comment: str = "",
+    seen_content_hash: str | None = None,
+) -> Article:
+    """A medical reviewer signs off the exact text in review, if they did not write it."""
+    _require(user, "review_article", "approve articles")
+    current = _lock(article)
+    if current.status != Status.IN_REVIEW:
+        raise TransitionNotAllowed("Only articles in review can be approved.")
+    reviewer = _reviewer_profile(user)
+    if user.pk in contributor_ids_since_last_approval(current) or (
+        current.author_id == reviewer.pk
+    ):
+        raise TransitionNotAllowed(
+            "You wrote or edited this text since it was last approved, so another "
+            "reviewer must approve it (four-eyes rule)."
+        )
+    fingerprint = current.content_hash()
+    if seen_content_hash is not None and seen_content_hash != fingerprint:
+        raise TransitionNotAllowed(
+            "The text changed while you were reviewing it. Read the latest changes "
+            "and approve again."
+        )
+    latest = current.revisions.order_by("-number").first()
+    current.status = Status.APPROVED
+    current.approved_by = user
+    current.approved_at = timezone.now()
+    current.approved_content_hash = fingerprint
+    current.medical_reviewer = reviewer
+    current.last_approved_revision = latest.number if latest else 0
+    current.full_clean(validate_unique=False)
+    current.save(
+        update_fields=[
+            "status",
+            "medical_reviewer",
+            "last_approved_revision",
+            *APPROVAL_FIELDS,
+        ]
+    )
+    _log(
+        current,
+        user=user,
+        action=Action.APPROVE,
+        from_status=Status.IN_REVIEW,
+        comment=comment,
+    )
+    return current
+
+
+@transaction.atomic
+def request_changes(
+    article: Article, *, user: AbstractBaseUser, comment: str
+) -> Article:
+    """A medical reviewer sends the text back to the editors, saying what to change."""
+    _require(user, "review_article", "request changes")
+    if not comment.strip():
+        raise TransitionNotAllowed("Say what needs to change: a comment is required.")
+    current = _lock(article)
+    if current.status != Status.IN_REVIEW:
+        raise TransitionNotAllowed("Only articles in review can be sent back.")
+    current.status = Status.CHANGES_REQUESTED
+    current.save(update_fields=["status", "updated_at"])
+    _log(
+        current,
+        user=user,
+        action=Action.REQUEST_CHANGES,
+        from_status=Status.IN_REVIEW,
+        comment=comment,
+    )
+    return current
+
+
+def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at, user):
+    now = timezone.now()
+    previous = current.versions.order_by("-number").first()
+    if kind == ArticleVersion.Kind.PUBLICATION:
+        version = ArticleVersion.from_article(current)
+        version.revision_number = current.last_approved_revision
+        version.contributor_ids = sorted(
+            set(
+                DraftRevision.objects.filter(
+                    article=current,
+                    number__gt=previous.revision_number if previous else 0,
+                    number__lte=current.last_approved_revision,
+                ).values_list("saved_by_id", flat=True)
+            )
+        )
+        version.content_updated_at = now
+    else:
+        # Same words as the live version; only the review stamps below change.
+        version = ArticleVersion.objects.get(pk=current.live_version_id)
+        version.pk = None
+        version._state.adding = True
+    today = timezone.localdate(now)
+    version.kind = kind
+    version.number = (previous.number + 1) if previous else 1
+    version.reviewer = reviewer
+    version.reviewer_name = reviewer.name
+    version.reviewer_credentials = reviewer.credentials
+    version.approved_by = approved_by
+    version.approved_at = approved_at
+    version.published_by = user
+    version.published_at = now
+    version.first_published_at = current.first_published_at or now
+    version.last_reviewed_on = timezone.localdate(approved_at)
+    version.next_review_due = add_months(
+        version.last_reviewed_on, current.review_interval_months
+    )
+    if version.next_review_due <= today:
+        version.next_review_due = add_months(today, current.review_interval_months)
+    version.full_clean(validate_unique=False, validate_constraints=False)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> Article:
+    """Make the approved text public as a new immutable version."""
+    _require(user, "publish_article", "publish articles")
+    current = _lock(article)
+    if current.status != Status.APPROVED:
+        raise TransitionNotAllowed(
+            f"Only approved articles can be published; “{current}” is "
+            f"{current.get_status_display().lower()}."
+        )
+    if current.content_hash() != current.approved_content_hash:
+        raise TransitionNotAllowed(
+            "The text changed after it was approved; it needs a new review."
+        )
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    version = _next_version(
+        current,
+        kind=ArticleVersion.Kind.PUBLICATION,
+        reviewer=current.medical_reviewer,
+        approved_by=current.approved_by,
+        approved_at=current.approved_at,
+        user=user,
+    )
+    current.live_version = version
+    current.status = Status.PUBLISHED
+    current.first_published_at = version.first_published_at
+    current.withdrawn_at = None
+    current.save(
+        update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
+    )
+    _log(
+        current,
+        user=user,
+        action=Action.PUBLISH,
+        from_status=Status.APPROVED,
+        comment=comment,
+        version=version,
+    )
+    return current
+
+
+@transaction.atomic
+def unpublish(
+    article: Article, *, user: AbstractBaseUser, comment: str = ""
+) -> Article:
+    """Withdraw an article from the public site at once; every version is kept."""
+    _require(user, "publish_article", "withdraw articles")
+    current = _lock(article)
+    if current.live_version_id is None:
+        raise TransitionNotAllowed(f"“{current}” is not published.")
+    version = current.live_version
+    from_status = current.status
+    current.live_version = None
+    current.withdrawn_at = timezone.now()
+    if current.status == Status.PUBLISHED:
+        current.status = Status.DRAFT
+    current.save(update_fields=["live_version", "withdrawn_at", "status"])
+    _log(
+        current,
+        user=user,
+        action=Action.UNPUBLISH,
+        from_status=from_status,
+        comment=comment,
+        version=version,
+    )
+    return current
+
+
+@transaction.atomic
+def reconfirm_review(
+    article: Article, *, user: AbstractBaseUser, comment: str = ""
+) -> Article:
+    """A reviewer confirms the live text is still right: new review dates, same words."""
+    _require(user, "review_article", "record a periodic review")
+    current = _lock(article)
+    live = current.live_version
+    if live is None:
+        raise TransitionNotAllowed("Only published articles have periodic reviews.")
+    reviewer = _reviewer_profile(user)
+    if user.pk in live.contributor_ids or live.author_id == reviewer.pk:
+        raise TransitionNotAllowed(
+            "You wrote or edited the published text, so another reviewer must "
+            "confirm it (four-eyes rule)."
+        )
+    now = timezone.now()
+    version = _next_version(
+        current,
+        kind=ArticleVersion.Kind.REREVIEW,
+        reviewer=reviewer,
+        approved_by=user,
+        approved_at=now,
+        user=user,
+    )
+    current.live_version = version
+    current.save(update_fields=["live_version", "updated_at"])
+    _log(
+        current,
+        user=user,
+        action=Action.RECONFIRM,
+        from_status=current.status,
+        comment=comment,
+        version=version,
+    )
+    return current
+
+
+@transaction.atomic
+def restore_draft(
+    article: Article, revision: DraftRevision, *, user: AbstractBaseUser
+) -> Article:
+    """Put an earlier draft's text back into the working copy, as a new edit."""
+    _require(user, "change_article", "restore drafts")
+    current = _lock(article)
+    if revision.article_id != current.pk:
+        raise TransitionNotAllowed("That revision belongs to another article.")
+    content = revision.content
+    current.title = content["title"]
+    current.short_answer = content["short_answer"]
+    current.body = content["body"]
+    current.save()
+    current.faqs.all().delete()
+    current.key_takeaways.all().delete()
+    current.references.all().delete()
+    for position, faq in enumerate(content["faqs"], start=1):
+        FAQ.objects.create(article=current, position=position, **faq)
+    for position, text in enumerate(content["key_takeaways"], start=1):
+        KeyTakeaway.objects.create(article=current, position=position, text=text)
+    for position, reference in enumerate(content["references"], start=1):
+        Reference.objects.create(article=current, position=position, **reference)
+    from_status = current.status
+    current = record_edit(current, user=user)
+    _log(
+        current,
+        user=user,
+        action=Action.RESTORE,
+        from_status=from_status,
+        comment=f"Restored the text of revision {revision.number}.",
+    )
+    return current
+
+
+def overdue_versions(today: datetime.date | None = None):
+    """Live versions past their periodic review date, most overdue first."""
+    today = today or timezone.localdate()
+    return (
+        ArticleVersion.objects.overdue_for_review(today)
+        .select_related("article", "reviewer")
+        .order_by("next_review_due", "title")
+    )

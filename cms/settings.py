@@ -177,6 +177,17 @@ MARKDOWNX_SERVER_CALL_LATENCY = 600
 # A fixed-height editor beside its preview, instead of one that grows with the text.
 MARKDOWNX_EDITOR_RESIZABLE = False
 
+# Email (the overdue-review reminders): printed to the console by default.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

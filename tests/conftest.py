@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles import roles
-from tests.factories import ArticleFactory, UserFactory
+from articles import workflow
+from tests.factories import ArticleFactory, make_editor, make_published, make_reviewer
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
@@ -25,6 +25,12 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"Database used for this run: {describe_database()}")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; a deliberately slow hash only costs time here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed_text():
     """Read a seed article from ../shared/seeds/ by file-name prefix, or skip."""
@@ -42,20 +48,24 @@ def seed_text():
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(username="editor", groups=[roles.EDITORS])
+    return make_editor(username="editor")
 
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(username="reviewer", groups=[roles.MEDICAL_REVIEWERS])
+    return make_reviewer(username="reviewer")
 
 
 @pytest.fixture
-def article(db):
-    """A public article."""
-    return ArticleFactory(published=True)
+def article(db, editor, reviewer):
+    """A public article, written by `editor` and approved by `reviewer`."""
+    return make_published(editor=editor, reviewer=reviewer)
 
 
 @pytest.fixture
-def draft(db):
-    return ArticleFactory()
+def draft(db, editor):
+    """A draft written by `editor`, never submitted."""
+    draft = ArticleFactory()
+    workflow.record_edit(draft, user=editor)
+    draft.refresh_from_db()
+    return draft

@@ -1,12 +1,10 @@
 """Factories for test data; each builds a valid row with sensible content."""
 
-import datetime
-
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
+from articles import roles, workflow
 from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
 
 
@@ -48,18 +46,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
-    """A draft article; use the `published` trait for a public one."""
+    """A working copy with no history; use make_published() for a public article."""
 
     class Meta:
         model = Article
-
-    class Params:
-        published = factory.Trait(
-            status=Article.Status.PUBLISHED,
-            published_at=factory.LazyFunction(
-                lambda: timezone.now() - datetime.timedelta(days=1)
-            ),
-        )
 
     title = factory.Sequence(lambda n: f"Is question number {n} answered?")
     slug = factory.Sequence(lambda n: f"question-{n}")
@@ -67,7 +57,30 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "## Background\n\nSome explanation.\n"
     topic = factory.SubFactory(TopicFactory)
     author = factory.SubFactory(PersonFactory)
-    medical_reviewer = factory.SubFactory(PersonFactory, credentials="MBBS, MRCGP")
+
+
+def make_reviewer(**user_fields):
+    """A medical reviewer account with its public byline (name and credentials)."""
+    user = UserFactory(groups=[roles.MEDICAL_REVIEWERS], **user_fields)
+    PersonFactory(user=user, credentials="MBBS, MRCGP")
+    return user
+
+
+def make_editor(**user_fields):
+    return UserFactory(groups=[roles.EDITORS], **user_fields)
+
+
+def make_published(article=None, *, editor=None, reviewer=None, **article_fields):
+    """Take an article through the real workflow: edit, submit, approve, publish."""
+    editor = editor or make_editor()
+    reviewer = reviewer or make_reviewer()
+    article = article or ArticleFactory(**article_fields)
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor)
+    article.refresh_from_db()
+    return article
 
 
 class FAQFactory(factory.django.DjangoModelFactory):

@@ -1,19 +1,32 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles import workflow
+from articles.models import Article, ArticleVersion
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
     KeyTakeawayFactory,
     PersonFactory,
     TopicFactory,
+    UserFactory,
+    make_published,
 )
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:articles_article_add")
 CHANGELIST_URL = reverse("admin:articles_article_changelist")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def workflow_url(article):
+    return reverse("admin:articles_article_workflow", args=[article.pk])
 
 
 def inline_data(prefix, rows, initial=0, existing_ids=()):
@@ -32,24 +45,58 @@ def inline_data(prefix, rows, initial=0, existing_ids=()):
     return data
 
 
-def article_form_data(**overrides):
-    topic, author, reviewer = TopicFactory(), PersonFactory(), PersonFactory()
+NO_INLINES = (
+    inline_data("key_takeaways", [])
+    | inline_data("faqs", [])
+    | inline_data("references", [])
+)
+
+
+def new_article_data(**overrides):
     data = {
         "title": "Can you take paracetamol with ibuprofen?",
         "slug": "paracetamol-with-ibuprofen",
-        "topic": str(topic.pk),
+        "topic": str(TopicFactory().pk),
         "short_answer": "Adults can usually take both, following the dose on each pack.",
         "body": "## How they differ\n\n| Medicine | Type |\n|---|---|\n| Ibuprofen | NSAID |\n",
-        "author": str(author.pk),
-        "medical_reviewer": str(reviewer.pk),
+        "author": str(PersonFactory().pk),
+        "review_interval_months": "12",
     }
-    data.update(overrides)
-    return data
+    return data | overrides
+
+
+def change_data(article, **overrides):
+    """The change form as the browser would post it for `article`, unchanged."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "topic": str(article.topic_id),
+        "short_answer": article.short_answer,
+        "body": article.body,
+        "author": str(article.author_id),
+        "review_interval_months": str(article.review_interval_months),
+        "edit_lock": str(article.lock_version),
+    }
+    faqs = list(article.faqs.all())
+    data |= inline_data(
+        "faqs",
+        [
+            {"position": str(f.position), "question": f.question, "answer": f.answer}
+            for f in faqs
+        ],
+        initial=len(faqs),
+        existing_ids=[f.pk for f in faqs],
+    )
+    data |= inline_data("key_takeaways", []) | inline_data("references", [])
+    return data | overrides
+
+
+# Creating and editing.
 
 
 def test_editor_creates_an_article_with_faqs_takeaways_and_references(client, editor):
     client.force_login(editor)
-    data = article_form_data()
+    data = new_article_data()
     data |= inline_data(
         "key_takeaways",
         [
@@ -80,9 +127,7 @@ def test_editor_creates_an_article_with_faqs_takeaways_and_references(client, ed
 
     response = client.post(ADD_URL, data)
 
-    assert response.status_code == 302, (
-        response.context["errors"] if response.context else ""
-    )
+    assert response.status_code == 302
     article = Article.objects.get(slug="paracetamol-with-ibuprofen")
     assert article.status == Article.Status.DRAFT
     assert [t.text for t in article.key_takeaways.all()] == [
@@ -90,10 +135,16 @@ def test_editor_creates_an_article_with_faqs_takeaways_and_references(client, ed
         "Ask a pharmacist if unsure.",
     ]
     faq = article.faqs.get()
-    assert faq.question == "Can children take both?"
-    assert faq.answer_html == "<p>Ask a <strong>pharmacist</strong>.</p>"
+    assert (faq.question, faq.answer_html) == (
+        "Can children take both?",
+        "<p>Ask a <strong>pharmacist</strong>.</p>",
+    )
     assert article.references.get().citation == "NHS. Ibuprofen. 2024."
-    assert "<table>" in article.body_html
+    revision = article.revisions.get()
+    assert revision.saved_by == editor
+    assert revision.content["faqs"] == [
+        {"question": "Can children take both?", "answer": "Ask a **pharmacist**."}
+    ]
 
 
 def test_add_form_shows_the_markdown_editor_with_our_preview_url(client, editor):
@@ -103,136 +154,320 @@ def test_add_form_shows_the_markdown_editor_with_our_preview_url(client, editor)
     assert 'data-markdownx-urls-path="/admin-tools/markdown-preview/"' in html
 
 
-def test_status_cannot_be_set_through_the_form(client, editor):
+def test_workflow_fields_cannot_be_set_through_the_form(client, editor):
     client.force_login(editor)
-    data = article_form_data(status="published", published_at="2020-01-01 00:00")
-    for prefix in ["key_takeaways", "faqs", "references"]:
-        data |= inline_data(prefix, [])
-    assert client.post(ADD_URL, data).status_code == 302
+    data = new_article_data(status="published", approved_content_hash="x" * 64)
+    assert client.post(ADD_URL, data | NO_INLINES).status_code == 302
     article = Article.objects.get(slug="paracetamol-with-ibuprofen")
-    assert article.status == Article.Status.DRAFT
-    assert article.published_at is None
+    assert (article.status, article.approved_content_hash, article.live_version) == (
+        Article.Status.DRAFT,
+        "",
+        None,
+    )
 
 
 def test_two_rows_with_the_same_position_are_refused_and_nothing_is_saved(
     client, editor
 ):
     client.force_login(editor)
-    data = article_form_data()
+    data = new_article_data() | NO_INLINES
     data |= inline_data(
         "key_takeaways",
         [{"position": "1", "text": "First."}, {"position": "1", "text": "Second."}],
     )
-    data |= inline_data("faqs", []) | inline_data("references", [])
     response = client.post(ADD_URL, data)
     assert response.status_code == 200
     assert "Two rows have position 1" in response.content.decode()
     assert Article.objects.filter(slug="paracetamol-with-ibuprofen").exists() is False
 
 
-def test_editor_can_swap_two_faqs_in_one_save(client, editor):
-    article = ArticleFactory()
-    first = FAQFactory(article=article, position=1, question="First?")
-    second = FAQFactory(article=article, position=2, question="Second?")
+def test_editor_can_swap_two_faqs_in_one_save(client, editor, draft):
+    first = FAQFactory(article=draft, position=1, question="First?")
+    second = FAQFactory(article=draft, position=2, question="Second?")
     client.force_login(editor)
-    data = article_form_data(
-        title=article.title,
-        slug=article.slug,
-        topic=str(article.topic_id),
-        short_answer=article.short_answer,
-        body=article.body,
-        author=str(article.author_id),
-        medical_reviewer=str(article.medical_reviewer_id),
-    )
-    data |= inline_data(
-        "faqs",
-        [
-            {
-                "position": "2",
-                "question": "First?",
-                "answer": "a",
-                "article": str(article.pk),
-            },
-            {
-                "position": "1",
-                "question": "Second?",
-                "answer": "b",
-                "article": str(article.pk),
-            },
-        ],
-        initial=2,
-        existing_ids=[first.pk, second.pk],
-    )
-    data |= inline_data("key_takeaways", []) | inline_data("references", [])
+    data = change_data(draft)
+    data["faqs-0-position"], data["faqs-1-position"] = "2", "1"
 
-    response = client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = client.post(change_url(draft), data)
 
-    assert response.status_code == 302, (
-        response.context["errors"] if response.context else ""
-    )
-    assert [f.question for f in article.faqs.all()] == ["Second?", "First?"]
+    assert response.status_code == 302
+    assert [f.pk for f in draft.faqs.all()] == [second.pk, first.pk]
 
 
-def test_new_inline_rows_are_numbered_after_existing_ones(client, editor):
-    article = ArticleFactory()
-    KeyTakeawayFactory(article=article, position=1)
-    KeyTakeawayFactory(article=article, position=2)
+def test_new_inline_rows_are_numbered_after_existing_ones(client, editor, draft):
+    KeyTakeawayFactory(article=draft, position=1)
+    KeyTakeawayFactory(article=draft, position=2)
     client.force_login(editor)
-    html = client.get(
-        reverse("admin:articles_article_change", args=[article.pk])
-    ).content.decode()
+    html = client.get(change_url(draft)).content.decode()
     assert 'name="key_takeaways-2-position" value="3"' in html
 
 
-def test_publish_action_publishes_through_the_workflow(client, editor, draft):
+def test_second_of_two_concurrent_edits_is_refused_and_nothing_is_lost(
+    client, editor, draft
+):
+    """Both editors open the form at the same lock version; the first save wins."""
+    other_editor = UserFactory(username="other", groups=["Editors"])
+    form_of_first = change_data(draft, short_answer="First editor's answer.")
+    form_of_second = change_data(draft, short_answer="Second editor's answer.")
+
+    client.force_login(editor)
+    assert client.post(change_url(draft), form_of_first).status_code == 302
+    client.force_login(other_editor)
+    response = client.post(change_url(draft), form_of_second)
+
+    assert response.status_code == 200
+    assert (
+        "Someone else saved this article after you opened it"
+        in response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.short_answer == "First editor's answer."
+    assert [r.saved_by for r in draft.revisions.order_by("number")] == [editor, editor]
+
+
+def test_saving_a_published_article_leaves_the_public_page_alone(
+    client, editor, article
+):
+    client.force_login(editor)
+    public_before = client.get(article.get_absolute_url()).content
+    response = client.post(
+        change_url(article), change_data(article, short_answer="Unreviewed new words.")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    client.logout()
+    assert client.get(article.get_absolute_url()).content == public_before
+
+
+# Workflow buttons and actions.
+
+
+def test_editor_submits_from_the_article_page(client, editor, draft):
+    client.force_login(editor)
+    response = client.post(workflow_url(draft), {"transition": "submit"}, follow=True)
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.IN_REVIEW
+    assert "Submit for review: done" in response.content.decode()
+
+
+def test_editor_cannot_approve_by_posting_to_the_workflow_url(client, editor, draft):
+    workflow.submit_for_review(draft, user=editor)
+    client.force_login(editor)
+    response = client.post(workflow_url(draft), {"transition": "approve"}, follow=True)
+    assert (
+        "You do not have permission to approve articles." in response.content.decode()
+    )
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.IN_REVIEW
+
+
+def test_there_is_no_bulk_approve_action(client, editor, reviewer, draft):
+    workflow.submit_for_review(draft, user=editor)
+    client.force_login(reviewer)
+    assert (
+        "approve"
+        not in client.get(CHANGELIST_URL)
+        .content.decode()
+        .split('name="action"')[1]
+        .split("</select>")[0]
+    )
+    client.post(
+        CHANGELIST_URL, {"action": "approve_selected", "_selected_action": [draft.pk]}
+    )
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.IN_REVIEW
+
+
+def test_reviewer_approves_the_text_shown_on_the_review_page(
+    client, editor, reviewer, draft
+):
+    workflow.submit_for_review(draft, user=editor)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:articles_article_review", args=[draft.pk]))
+    assert "Approve this exact text" in page.content.decode()
+    response = client.post(
+        workflow_url(draft),
+        {
+            "transition": "approve",
+            "content_hash": page.context["content_hash"],
+            "comment": "OK",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.approved_by) == (Article.Status.APPROVED, reviewer)
+
+
+def test_reviewer_who_edited_is_refused_with_a_message(client, editor, reviewer, draft):
+    workflow.submit_for_review(draft, user=editor)
+    draft.body = "## Reviewer's own words\n"
+    draft.save()
+    workflow.record_edit(draft, user=reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:articles_article_review", args=[draft.pk]))
+    assert "another reviewer must approve it" in page.content.decode()
+    response = client.post(
+        workflow_url(draft),
+        {"transition": "approve", "content_hash": draft.content_hash()},
+        follow=True,
+    )
+    assert "four-eyes rule" in response.content.decode()
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.IN_REVIEW
+
+
+def test_review_page_shows_the_changes_with_numbers_made_prominent(
+    client, editor, reviewer, article
+):
+    article.body = article.body + "\nTake 20 tablets.\n"
+    article.save()
+    workflow.record_edit(article, user=editor)
+    client.force_login(reviewer)
+    html = client.get(
+        reverse("admin:articles_article_review", args=[article.pk])
+    ).content.decode()
+    assert '<ins class="flip">\nTake 20 tablets.\n</ins>' in html
+    assert "number added: 20" in html
+
+
+def test_publish_and_withdraw_actions_go_through_the_workflow(client, editor, reviewer):
+    article = ArticleFactory()
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    client.force_login(editor)
+
+    client.post(
+        CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [article.pk]}
+    )
+    assert Article.objects.get(pk=article.pk).is_public() is True
+
+    client.post(
+        CHANGELIST_URL,
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
+    assert Article.objects.get(pk=article.pk).is_public() is False
+
+
+def test_publish_action_reports_a_refusal_and_changes_nothing(client, editor, draft):
     client.force_login(editor)
     response = client.post(
         CHANGELIST_URL,
         {"action": "publish_selected", "_selected_action": [draft.pk]},
         follow=True,
     )
-    draft.refresh_from_db()
-    assert draft.status == Article.Status.PUBLISHED
-    assert f"Published “{draft.title}”." in response.content.decode()
+    assert "Only approved articles can be published" in response.content.decode()
+    assert Article.objects.get(pk=draft.pk).live_version is None
 
 
-def test_publish_action_reports_a_refusal_and_changes_nothing(client, editor):
-    no_reviewer = ArticleFactory(medical_reviewer=None)
-    client.force_login(editor)
-    response = client.post(
-        CHANGELIST_URL,
-        {"action": "publish_selected", "_selected_action": [no_reviewer.pk]},
-        follow=True,
-    )
-    no_reviewer.refresh_from_db()
-    assert no_reviewer.status == Article.Status.DRAFT
-    assert "has no medical reviewer" in response.content.decode()
-
-
-def test_unpublish_action_takes_an_article_off_the_site(client, editor, article):
+def test_submit_action_submits_every_selected_draft(client, editor, draft):
+    other = ArticleFactory()
+    workflow.record_edit(other, user=editor)
     client.force_login(editor)
     client.post(
         CHANGELIST_URL,
-        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+        {"action": "submit_selected", "_selected_action": [draft.pk, other.pk]},
     )
-    article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
+    assert set(Article.objects.values_list("status", flat=True)) == {"in_review"}
 
 
-def test_user_without_publish_permission_gets_no_publish_action(
-    client, reviewer, draft
-):
+def test_reviewer_gets_no_publish_action(client, reviewer, draft):
     client.force_login(reviewer)
-    html = client.get(CHANGELIST_URL).content.decode()
-    assert "publish_selected" not in html
+    assert "publish_selected" not in client.get(CHANGELIST_URL).content.decode()
+
+
+# History: timeline, versions, draft revisions.
+
+
+def test_article_page_shows_the_timeline_of_transitions(client, editor, article):
+    client.force_login(editor)
+    html = client.get(change_url(article)).content.decode()
+    for entry in [
+        "Submitted for review",
+        "Approved",
+        "Published",
+        "Approved → Published",
+    ]:
+        assert entry in html
+
+
+def test_staff_can_open_an_old_version_after_a_new_one_is_published(
+    client, editor, reviewer, article
+):
+    old_answer = article.short_answer
+    article.short_answer = "A completely new answer."
+    article.save()
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor)
+    version_url = reverse("admin:articles_article_version", args=[article.pk, 1])
+
+    client.force_login(editor)
+    html = client.get(version_url).content.decode()
+    assert old_answer in html and "A completely new answer." not in html
+    assert "Version 1 of this article" in html and "replaced by version 2" in html
+
+    client.logout()
+    assert client.get(version_url).status_code == 302
+
+
+def test_restore_button_brings_back_an_earlier_draft(client, editor, draft):
+    old_title = draft.title
+    draft.title = "Is this the newer title?"
+    draft.save()
+    workflow.record_edit(draft, user=editor)
+    client.force_login(editor)
     response = client.post(
-        CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [draft.pk]}
+        reverse("admin:articles_article_restore", args=[draft.pk, 1])
     )
-    draft.refresh_from_db()
-    assert draft.status == Article.Status.DRAFT
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
+    assert Article.objects.get(pk=draft.pk).title == old_title
+    assert (
+        client.get(
+            reverse("admin:articles_article_restore", args=[draft.pk, 1])
+        ).status_code
+        == 405
+    )
+
+
+# Reviewer queues.
+
+
+def queue(client, name):
+    response = client.get(CHANGELIST_URL, {"queue": name})
+    return {article.pk for article in response.context["cl"].result_list}
+
+
+def test_my_review_queue_lists_articles_in_review_that_i_did_not_edit(
+    client, editor, reviewer
+):
+    waiting = ArticleFactory()
+    workflow.record_edit(waiting, user=editor)
+    workflow.submit_for_review(waiting, user=editor)
+    edited_by_me = ArticleFactory()
+    workflow.record_edit(edited_by_me, user=reviewer)
+    workflow.submit_for_review(edited_by_me, user=editor)
+    not_submitted = ArticleFactory()
+    workflow.record_edit(not_submitted, user=editor)
+    client.force_login(reviewer)
+    assert queue(client, "mine") == {waiting.pk}
+    assert queue(client, "in_review") == {waiting.pk, edited_by_me.pk}
+
+
+def test_overdue_queue_lists_exactly_the_live_articles_past_their_review_date(
+    client, editor, reviewer
+):
+    overdue = make_published(editor=editor, reviewer=reviewer)
+    current = make_published(editor=editor, reviewer=reviewer)
+    # Test setup only: QuerySet.update bypasses the versions' immutability guard.
+    ArticleVersion.objects.filter(pk=overdue.live_version_id).update(
+        last_reviewed_on=datetime.date(2020, 1, 1),
+        next_review_due=datetime.date(2021, 1, 1),
+    )
+    client.force_login(reviewer)
+    assert queue(client, "overdue") == {overdue.pk}
+    assert current.pk not in queue(client, "overdue")
+
+
+# Markdown preview endpoint (replaces markdownx's unauthenticated views).
 
 
 def test_markdown_preview_renders_sanitised_html_for_editors(client, editor):
@@ -254,8 +489,6 @@ def test_markdown_preview_is_closed_to_anonymous_visitors(client, db):
 
 
 def test_markdown_preview_needs_change_permission(client, db):
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory(is_staff=True))
     response = client.post("/admin-tools/markdown-preview/", {"content": "**x**"})
     assert response.status_code == 403

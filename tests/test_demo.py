@@ -3,7 +3,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles import demo_content
-from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+from articles.models import (
+    FAQ,
+    Article,
+    DraftRevision,
+    KeyTakeaway,
+    Person,
+    Reference,
+    Topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +88,7 @@ def test_load_demo_creates_accounts_with_their_roles_and_prints_logins(
     assert editor.check_password("demo-editor-pass") is True
     assert "editor    password demo-editor-pass" in output
     assert "reviewer  password demo-reviewer-pass" in output
+    assert "reviewer2 password demo-reviewer2-pass" in output
 
 
 def test_load_demo_refuses_public_password_accounts_without_debug(settings):
@@ -89,18 +98,37 @@ def test_load_demo_refuses_public_password_accounts_without_debug(settings):
     assert counts() == {name: 0 for name in counts()}
 
 
-def test_load_demo_without_users_needs_an_existing_superuser(settings):
+def test_load_demo_without_users_leaves_drafts_for_real_reviewers(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="No superuser exists"):
         call_command("load_demo", "--no-users")
     assert Article.objects.count() == 0
 
-    get_user_model().objects.create_superuser(
+    boss = get_user_model().objects.create_superuser(
         "boss", "boss@example.org", "x-long-pass-1"
     )
     call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))
-    assert Article.objects.public().count() == len(demo_content.ARTICLES)
+    assert Article.objects.count() == len(demo_content.ARTICLES)
+    assert Article.objects.public().count() == 0
+    assert set(Article.objects.values_list("status", flat=True)) == {"draft"}
+    assert {r.saved_by for r in DraftRevision.objects.all()} == {boss}
     assert get_user_model().objects.count() == 1
+
+
+def test_demo_articles_are_published_through_the_review_workflow(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    article = Article.objects.get(slug=demo_content.ARTICLES[0]["slug"])
+    actions = list(
+        article.events.order_by("at", "id").values_list("action", "user__username")
+    )
+    reviewer_slug = demo_content.ARTICLES[0]["medical_reviewer"]
+    reviewer = Person.objects.get(slug=reviewer_slug).user.username
+    assert actions == [
+        ("submit", "editor"),
+        ("approve", reviewer),
+        ("publish", "editor"),
+    ]
+    assert article.live_version.reviewer.slug == reviewer_slug
 
 
 def test_demo_content_does_not_copy_the_seed_articles(seed_text):

@@ -3,6 +3,11 @@
 Idempotent: rows are matched by slug or username and only missing ones are
 created, so running it again (as every `make run` does) never duplicates
 content or overwrites edits made in the admin.
+
+With the demo accounts, each article goes through the real workflow: the demo
+editor writes and submits it, the reviewer account linked to its "Medically
+reviewed by" byline approves it, and the editor publishes it. Without them
+(--no-users) the articles stay drafts for real reviewers to approve.
 """
 
 from django.conf import settings
@@ -15,6 +20,7 @@ from articles import demo_content, roles, workflow
 from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
 
 # Published here on purpose: these accounts exist only for local demos.
+# "person" links the account to its public byline (demo_content.PEOPLE).
 DEMO_USERS = [
     {
         "username": "admin",
@@ -22,11 +28,23 @@ DEMO_USERS = [
         "role": None,
         "superuser": True,
     },
-    {"username": "editor", "password": "demo-editor-pass", "role": roles.EDITORS},
+    {
+        "username": "editor",
+        "password": "demo-editor-pass",
+        "role": roles.EDITORS,
+        "person": "hannah-okafor",
+    },
     {
         "username": "reviewer",
         "password": "demo-reviewer-pass",
         "role": roles.MEDICAL_REVIEWERS,
+        "person": "priya-raman",
+    },
+    {
+        "username": "reviewer2",
+        "password": "demo-reviewer2-pass",
+        "role": roles.MEDICAL_REVIEWERS,
+        "person": "eleanor-marsh",
     },
 ]
 
@@ -54,14 +72,14 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG is off. Use --no-users to load only the content."
             )
         with transaction.atomic():
-            users = {} if no_users else self.create_users()
-            publisher = users.get("admin") or self.content_publisher()
             topics = self.create_topics()
             people = self.create_people()
+            users = {} if no_users else self.create_users(people)
+            writer = users.get("editor") or self.content_writer()
             created = [
                 data["slug"]
                 for data in demo_content.ARTICLES
-                if self.create_article(data, topics, people, publisher)
+                if self.create_article(data, topics, people, writer, users)
             ]
         total = len(demo_content.ARTICLES)
         self.stdout.write(
@@ -77,7 +95,7 @@ class Command(BaseCommand):
                     f" ({role})"
                 )
 
-    def create_users(self):
+    def create_users(self, people):
         User = get_user_model()
         users = {}
         for account in DEMO_USERS:
@@ -86,6 +104,7 @@ class Command(BaseCommand):
                 defaults={
                     "is_staff": True,
                     "is_superuser": account.get("superuser", False),
+                    "email": f"{account['username']}@example.org",
                 },
             )
             if created:
@@ -93,18 +112,22 @@ class Command(BaseCommand):
                 user.save()
                 if account["role"]:
                     user.groups.add(Group.objects.get(name=account["role"]))
+            person = people.get(account.get("person"))
+            if person is not None and person.user_id is None:
+                person.user = user
+                person.save(update_fields=["user"])
             users[account["username"]] = user
         return users
 
-    def content_publisher(self):
-        """Without demo accounts, publish as any existing superuser."""
-        publisher = get_user_model().objects.filter(is_superuser=True).first()
-        if publisher is None:
+    def content_writer(self):
+        """Without demo accounts, the drafts are written in a superuser's name."""
+        writer = get_user_model().objects.filter(is_superuser=True).first()
+        if writer is None:
             raise CommandError(
-                "No superuser exists to publish the demo articles. "
+                "No superuser exists to own the demo drafts. "
                 "Create one with `manage.py createsuperuser` or drop --no-users."
             )
-        return publisher
+        return writer
 
     def create_topics(self):
         topics = {}
@@ -132,8 +155,9 @@ class Command(BaseCommand):
             people[person.slug] = person
         return people
 
-    def create_article(self, data, topics, people, publisher) -> bool:
-        """Create and publish one demo article unless its slug exists already."""
+    def create_article(self, data, topics, people, writer, users) -> bool:
+        """Create one demo article unless its slug exists; publish it through the
+        workflow when the demo accounts exist."""
         if Article.objects.filter(slug=data["slug"]).exists():
             return False
         article = Article(
@@ -143,7 +167,6 @@ class Command(BaseCommand):
             body=data["body"],
             topic=topics[data["topic"]],
             author=people[data["author"]],
-            medical_reviewer=people[data["medical_reviewer"]],
         )
         article.full_clean()
         article.save()
@@ -162,5 +185,12 @@ class Command(BaseCommand):
         for part in parts:
             part.full_clean()
             part.save()
-        workflow.publish(article, user=publisher)
+        workflow.record_edit(article, user=writer)
+        reviewer = people[data["medical_reviewer"]].user
+        if users and reviewer is not None:
+            workflow.submit_for_review(article, user=writer)
+            workflow.approve_medical_review(
+                article, user=reviewer, comment="Demo content review."
+            )
+            workflow.publish(article, user=writer)
         return True

@@ -1,0 +1,237 @@
+"""The review diff: what a medical reviewer reads before approving a draft."""
+
+import re
+
+from articles.diff import FieldDiff, diff_content, diff_text
+
+TAG = re.compile(r"<[^>]*>")
+ALLOWED_TAGS = {"<del>", "</del>", "<ins>", "</ins>", '<del class="flip">'}
+ALLOWED_TAGS |= {'<ins class="flip">'}
+
+
+def content(**overrides):
+    base = {
+        "title": "How much paracetamol can I take?",
+        "short_answer": "Adults can take 2 tablets every 4 hours.",
+        "body": "## Dose\n\nTake 2 tablets.\n\nIt is safe with food.\n",
+        "faqs": [
+            {"question": "Can children take it?", "answer": "Yes, in a lower dose."},
+            {"question": "Can I drink alcohol?", "answer": "Avoid heavy drinking."},
+        ],
+        "key_takeaways": ["Read the label.", "Do not exceed 8 tablets a day."],
+        "references": [
+            {"citation": "NHS. Paracetamol for adults.", "url": "https://nhs.uk/p"}
+        ],
+    }
+    return base | overrides
+
+
+def by_label(diffs):
+    return {d.label: d for d in diffs}
+
+
+def test_identical_texts_show_no_change_and_no_flips():
+    html, flips = diff_text("Take 2 tablets.", "Take 2 tablets.")
+    assert html == "Take 2 tablets."
+    assert flips == ()
+
+
+def test_a_changed_word_shows_as_deleted_then_inserted():
+    html, flips = diff_text("Drink water often.", "Drink milk often.")
+    assert html == "Drink <del>water</del><ins>milk</ins> often."
+    assert flips == ()
+
+
+def test_consecutive_changed_words_are_grouped_into_one_pair():
+    html, _ = diff_text("Rest in bed today.", "Walk a little today.")
+    assert html == "<del>Rest in bed</del><ins>Walk a little</ins> today."
+
+
+def test_changed_dose_number_is_flagged_as_a_flip():
+    html, flips = diff_text("Take 2 tablets.", "Take 20 tablets.")
+    assert '<del class="flip">2</del><ins class="flip">20</ins>' in html
+    assert flips == ("number 2 → 20",)
+
+
+def test_numbers_with_decimals_ranges_units_and_percentages_stay_whole():
+    old = "Aim below 120/80 mmHg, 6g of salt, 2.5 mg, 1,000+ steps, 50% less."
+    new = "Aim below 130/80 mmHg, 5g of salt, 2.5 mg, 1,000+ steps, 40% less."
+    _, flips = diff_text(old, new)
+    assert flips == ("number 120/80 → 130/80", "number 6g → 5g", "number 50% → 40%")
+
+
+def test_added_and_removed_numbers_are_noted_on_their_own():
+    assert diff_text("Take tablets.", "Take 2 tablets.")[1] == ("number added: 2",)
+    assert diff_text("Take 2 tablets.", "Take tablets.")[1] == ("number removed: 2",)
+
+
+def test_added_negation_is_flagged_as_a_flip():
+    html, flips = diff_text("It is safe.", "It is not safe.")
+    assert '<ins class="flip">not' in html
+    assert flips == ('negation added: "not"',)
+
+
+def test_removed_negation_is_flagged_as_a_flip():
+    html, flips = diff_text("Never give aspirin.", "Give aspirin.")
+    assert '<del class="flip">Never' in html
+    assert flips == ('negation removed: "never"',)
+
+
+def test_negation_with_a_curly_apostrophe_is_recognised():
+    html, flips = diff_text("You should stop.", "You don’t need to stop.")
+    assert '<ins class="flip">don’t' in html
+    assert flips == ('negation added: "don\'t"',)
+
+
+def test_changed_word_that_is_no_number_or_negation_has_no_flip_class():
+    html, _ = diff_text("Drink water.", "Drink milk.")
+    assert "flip" not in html
+
+
+def test_example_from_the_review_screen():
+    html, flips = diff_text(
+        "Take 2 tablets. It is safe.", "Take 20 tablets. It is not safe."
+    )
+    assert html == (
+        'Take <del class="flip">2</del><ins class="flip">20</ins> tablets. '
+        'It is <ins class="flip">not </ins>safe.'
+    )
+    assert flips == ("number 2 → 20", 'negation added: "not"')
+
+
+def test_hostile_content_is_escaped_and_only_del_and_ins_tags_are_emitted():
+    hostile = content(
+        title="<script>alert(1)</script>",
+        body='Fine"><img src=x onerror=alert(1)>',
+        faqs=[{"question": "<b>Q</b>?", "answer": "<iframe src=//evil>"}],
+        key_takeaways=["<svg onload=alert(1)>"],
+        references=[{"citation": "&lt;x&gt;", "url": "javascript:alert(1)"}],
+    )
+    for old in (None, content(), hostile):
+        for diff in diff_content(old, hostile):
+            assert "<script" not in diff.html and "<img" not in diff.html
+            assert set(TAG.findall(diff.html)) <= ALLOWED_TAGS
+    html, _ = diff_text("safe", "<script>alert(1)</script>")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_unchanged_hostile_text_is_escaped_too():
+    html, _ = diff_text("<script>x</script>", "<script>x</script>")
+    assert html == "&lt;script&gt;x&lt;/script&gt;"
+
+
+def test_newlines_and_spacing_are_kept_as_they_are():
+    old = "Line one.\n\n  Indented 2.\nLast line."
+    new = "Line one.\n\n  Indented 3.\nLast line."
+    html, _ = diff_text(old, new)
+    assert TAG.sub("", html).replace("23", "") == old.replace("2", "")
+    assert html.startswith("Line one.\n\n  Indented <del")
+    assert html.endswith(".\nLast line.")
+
+
+def test_with_no_live_version_everything_shows_as_added():
+    new = content()
+    diffs = diff_content(None, new)
+    assert all(d.changed for d in diffs)
+    assert all("<del" not in d.html for d in diffs)
+    fields = by_label(diffs)
+    assert fields["Question"].html == f"<ins>{new['title']}</ins>"
+    assert "number added: 2" in fields["Short answer"].flips
+    assert "FAQ 1 (added)" in fields and "FAQ 2 (added)" in fields
+
+
+def test_unchanged_fields_are_returned_unchanged_with_escaped_text():
+    old = content(title="Is 5 < 6?")
+    fields = by_label(diff_content(old, old))
+    assert not any(d.changed for d in fields.values())
+    assert fields["Question"] == FieldDiff("Question", False, "Is 5 &lt; 6?", ())
+
+
+def test_labels_follow_the_reading_order_of_the_page():
+    labels = [d.label for d in diff_content(content(), content())]
+    assert labels == [
+        "Question",
+        "Short answer",
+        "Body",
+        "FAQ 1: question",
+        "FAQ 1: answer",
+        "FAQ 2: question",
+        "FAQ 2: answer",
+        "Key takeaways",
+        "References",
+    ]
+
+
+def test_faqs_pair_by_position_and_only_the_changed_part_is_marked():
+    old = content()
+    faqs = [old["faqs"][0], {**old["faqs"][1], "answer": "Do not drink alcohol."}]
+    fields = by_label(diff_content(old, content(faqs=faqs)))
+    assert not fields["FAQ 2: question"].changed
+    assert fields["FAQ 2: answer"].changed
+    assert 'negation added: "not"' in fields["FAQ 2: answer"].flips
+
+
+def test_an_added_faq_is_labelled_and_shown_entirely_added():
+    old = content()
+    extra = {"question": "Is it safe in pregnancy?", "answer": "Usually, yes."}
+    diffs = diff_content(old, content(faqs=[*old["faqs"], extra]))
+    added = by_label(diffs)["FAQ 3 (added)"]
+    assert added.changed
+    assert added.html == "<ins>Is it safe in pregnancy?\nUsually, yes.</ins>"
+
+
+def test_a_removed_faq_is_labelled_and_shown_entirely_removed():
+    old = content()
+    diffs = diff_content(old, content(faqs=old["faqs"][:1]))
+    removed = by_label(diffs)["FAQ 2 (removed)"]
+    assert removed.html == (
+        '<del class="flip">Can I drink alcohol?\nAvoid heavy drinking.</del>'
+    )
+    assert removed.flips == ('negation removed: "avoid"',)
+    assert [d.label for d in diffs][-3:] == [
+        "FAQ 2 (removed)",
+        "Key takeaways",
+        "References",
+    ]
+
+
+def test_reordered_takeaways_show_the_moved_line():
+    old = content(key_takeaways=["Rest.", "Drink fluids.", "See a GP."])
+    new = content(key_takeaways=["See a GP.", "Rest.", "Drink fluids."])
+    takeaways = by_label(diff_content(old, new))["Key takeaways"]
+    assert takeaways.changed
+    assert "<ins>See a GP.\n</ins>" in takeaways.html
+    assert "<del>" in takeaways.html and "See a GP." in takeaways.html
+    assert TAG.sub("", takeaways.html).count("\n") >= 3
+
+
+def test_an_added_takeaway_shows_as_its_own_added_line():
+    old = content()
+    new = content(key_takeaways=[*old["key_takeaways"], "Keep it away from children."])
+    takeaways = by_label(diff_content(old, new))["Key takeaways"]
+    assert takeaways.html == (
+        "Read the label.\nDo not exceed 8 tablets a day."
+        "<ins>\nKeep it away from children.</ins>"
+    )
+
+
+def test_references_diff_one_per_line_as_citation_and_url():
+    old = content()
+    new = content(
+        references=[
+            {"citation": "NHS. Paracetamol for adults.", "url": "https://nhs.uk/q"},
+            {"citation": "BNF. Paracetamol.", "url": ""},
+        ]
+    )
+    references = by_label(diff_content(old, new))["References"]
+    assert references.html.startswith("NHS. Paracetamol for adults. — https://nhs.uk/")
+    assert "<del>p</del><ins>q" in references.html
+    assert references.html.endswith("\nBNF. Paracetamol.</ins>")
+
+
+def test_changed_body_number_is_reported_on_the_body_field():
+    new = content(body="## Dose\n\nTake 20 tablets.\n\nIt is safe with food.\n")
+    body = by_label(diff_content(content(), new))["Body"]
+    assert body.changed
+    assert body.flips == ("number 2 → 20",)
+    assert "## Dose\n\nTake " in body.html
