@@ -351,11 +351,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _workflow_context(self, request, article):
         user = request.user
+        # Offer only the buttons that can apply now; workflow.py still decides.
+        # Approval and requests for changes live on the review page.
+        applies = {
+            "submit": article.status
+            in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED),
+            "publish": article.status == Article.Status.APPROVED,
+            "unpublish": article.live_version_id is not None,
+            "reconfirm": article.live_version_id is not None,
+        }
         buttons = [
             (name, label)
             for name, (label, _, permission) in TRANSITIONS.items()
-            if user.has_perm(f"articles.{permission}")
-            and name not in ("approve", "request_changes")
+            if applies.get(name) and user.has_perm(f"articles.{permission}")
         ]
         return {
             "workflow_buttons": buttons,

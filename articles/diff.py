@@ -22,6 +22,8 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # A word diff costs up to len(old) * len(new) steps; a block of changed lines
 # bigger than this (about 1,000 changed words a side) is shown whole instead.
 _MAX_WORD_PAIRS = 4_000_000
+# Unchanged lines shown around each change; longer unchanged stretches are folded.
+CONTEXT_LINES = 3
 
 NEGATIONS = frozenset(
     {
@@ -124,6 +126,19 @@ def _diff_words(old: str, new: str, parts: list[str], notes: list[str]) -> None:
             notes += _flip_notes(a[i1:i2], b[j1:j2])
 
 
+def _unchanged(lines: list[str], *, first: bool, last: bool) -> str:
+    """Unchanged lines, with long stretches folded so a reviewer sees the edits:
+    CONTEXT_LINES stay on each side of a change."""
+    keep_before = 0 if first else CONTEXT_LINES
+    keep_after = 0 if last else CONTEXT_LINES
+    if len(lines) <= keep_before + keep_after + 1:
+        return html.escape("".join(lines))
+    head, tail = lines[:keep_before], lines[len(lines) - keep_after :]
+    hidden = len(lines) - len(head) - len(tail)
+    marker = f'<span class="diff-skip">… {hidden} unchanged line{"s" if hidden != 1 else ""} …</span>\n'
+    return html.escape("".join(head)) + marker + html.escape("".join(tail))
+
+
 def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
     """Word-level diff of two texts as safe HTML, plus notes on changed numbers
     and negations, the edits most likely to reverse a medical instruction."""
@@ -135,9 +150,12 @@ def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
     # Lines first: cheap, and it confines the costly word diff to changed lines.
     # Blank lines are junk only so their many repeats cannot make this quadratic.
     matcher = difflib.SequenceMatcher(str.isspace, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            parts.append(html.escape("".join(a[i1:i2])))
+            parts.append(
+                _unchanged(a[i1:i2], first=index == 0, last=index == len(opcodes) - 1)
+            )
         else:
             _diff_words("".join(a[i1:i2]), "".join(b[j1:j2]), parts, notes)
     return "".join(parts), tuple(dict.fromkeys(notes))

@@ -225,6 +225,28 @@ def test_second_of_two_concurrent_edits_is_refused_and_nothing_is_lost(
     assert [r.saved_by for r in draft.revisions.order_by("number")] == [editor, editor]
 
 
+def test_editing_only_an_faq_in_the_admin_voids_the_approval(
+    client, editor, reviewer, draft
+):
+    FAQFactory(article=draft, position=1, question="Is it safe?", answer="Yes.")
+    workflow.record_edit(draft, user=editor)
+    workflow.submit_for_review(draft, user=editor)
+    workflow.approve_medical_review(draft, user=reviewer)
+    draft.refresh_from_db()
+    client.force_login(editor)
+    data = change_data(draft)
+    data["faqs-0-answer"] = "No, never."
+
+    assert client.post(change_url(draft), data).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert draft.approved_content_hash == ""
+    assert (
+        draft.events.first().comment == "Text changed: the approval no longer applies."
+    )
+
+
 def test_saving_a_published_article_leaves_the_public_page_alone(
     client, editor, article
 ):
@@ -520,3 +542,17 @@ def test_changelist_shows_title_topic_status_and_updated_columns(
     ]:
         assert column in html
     assert article.title in html
+
+
+def test_article_page_offers_only_the_buttons_that_apply(
+    client, editor, reviewer, draft
+):
+    client.force_login(editor)
+    html = client.get(change_url(draft)).content.decode()
+    assert 'value="submit"' in html
+    assert 'value="publish"' not in html and 'value="unpublish"' not in html
+
+    workflow.submit_for_review(draft, user=editor)
+    workflow.approve_medical_review(draft, user=reviewer)
+    html = client.get(change_url(draft)).content.decode()
+    assert 'value="publish"' in html and 'value="submit"' not in html

@@ -235,3 +235,20 @@ def test_changed_body_number_is_reported_on_the_body_field():
     assert body.changed
     assert body.flips == ("number 2 → 20",)
     assert "## Dose\n\nTake " in body.html
+
+
+def test_long_unchanged_stretches_are_folded_around_a_change():
+    old = "".join(f"line {i}\n" for i in range(20))
+    new = old.replace("line 10\n", "line ten\n")
+    html, _ = diff_text(old, new)
+    assert html.startswith('<span class="diff-skip">… 7 unchanged lines …</span>\n')
+    assert html.endswith('<span class="diff-skip">… 6 unchanged lines …</span>\n')
+    assert "line 6\n" not in html and "line 7\nline 8\nline 9\n" in html
+    assert "line 11\nline 12\nline 13\n" in html and "line 14" not in html
+
+
+def test_short_unchanged_stretches_are_shown_whole():
+    old = "a\nb\nc\nd\ne\n"
+    html, _ = diff_text(old, old.replace("c", "C"))
+    assert "diff-skip" not in html
+    assert html.startswith("a\nb\n") and html.endswith("d\ne\n")
