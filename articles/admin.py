@@ -212,6 +212,19 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Shown on the article page but changed only by articles.workflow.
+WORKFLOW_READONLY_FIELDS = [
+    "status",
+    "medical_reviewer",
+    "approved_by",
+    "approved_at",
+    "live_version_link",
+    "first_published_at",
+    "withdrawn_at",
+    "created_at",
+    "updated_at",
+]
+
 # (label, workflow function, permission shown to) for the buttons on an article.
 TRANSITIONS = {
     "submit": ("Submit for review", workflow.submit_for_review, "change_article"),
@@ -243,17 +256,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "live_version"]
     search_fields = ["title", "short_answer", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = [
-        "status",
-        "medical_reviewer",
-        "approved_by",
-        "approved_at",
-        "live_version_link",
-        "first_published_at",
-        "withdrawn_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = WORKFLOW_READONLY_FIELDS
     autocomplete_fields = ["topic", "author"]
     inlines = [KeyTakeawayInline, FAQInline, ReferenceInline]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -264,19 +267,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Byline and review cycle", {"fields": ["author", "review_interval_months"]}),
         (
             "Review and publication (changed only by the workflow buttons)",
-            {
-                "fields": [
-                    "status",
-                    "medical_reviewer",
-                    "approved_by",
-                    "approved_at",
-                    "live_version_link",
-                    "first_published_at",
-                    "withdrawn_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
+            {"fields": WORKFLOW_READONLY_FIELDS},
         ),
     ]
 
