@@ -1,0 +1,414 @@
+"""Everything out, and back in: the JSON export format (see README, "Export and load").
+
+export_data() writes topics, people, and each article with its working copy,
+FAQs, takeaways, references, review state, every published version, the
+review log and the draft history. load_data() puts such a file into a database
+that does not hold any of its articles yet, in one transaction: a file that
+does not fit changes nothing.
+
+Loading restores recorded history; it is not an editorial act, so it writes
+rows directly instead of replaying articles.workflow. Accounts are referred to
+by username; a username the database lacks is created as an inactive account
+with no password, which an administrator can later activate.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import (
+    FAQ,
+    Article,
+    ArticleVersion,
+    DraftRevision,
+    KeyTakeaway,
+    Person,
+    Reference,
+    ReviewEvent,
+    Topic,
+)
+
+FORMAT_NAME = "health-answers-export"
+FORMAT_VERSION = 1
+
+ARTICLE_FIELDS = [
+    "slug",
+    "title",
+    "short_answer",
+    "body",
+    "review_interval_months",
+    "status",
+    "approved_content_hash",
+    "last_approved_revision",
+    "lock_version",
+]
+ARTICLE_TIMES = ["approved_at", "first_published_at", "withdrawn_at", "created_at"]
+VERSION_FIELDS = [
+    "number",
+    "kind",
+    "title",
+    "slug",
+    "short_answer",
+    "body",
+    "body_html",
+    "faqs",
+    "key_takeaways",
+    "references",
+    "content_hash",
+    "author_name",
+    "author_credentials",
+    "reviewer_name",
+    "reviewer_credentials",
+    "revision_number",
+    "contributor_ids",
+]
+VERSION_TIMES = [
+    "approved_at",
+    "published_at",
+    "first_published_at",
+    "content_updated_at",
+]
+VERSION_DATES = ["last_reviewed_on", "next_review_due"]
+
+
+class LoadError(ValueError):
+    """The file cannot be loaded; the message says why. Nothing was changed."""
+
+
+def _time(value):
+    return value.isoformat() if value else None
+
+
+def _parse_time(value, where):
+    if value is None:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LoadError(f"{where}: {value!r} is not a date and time.") from None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _parse_date(value, where):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LoadError(f"{where}: {value!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _username(user):
+    return user.get_username() if user else None
+
+
+def export_data() -> dict:
+    """The whole editorial database as plain JSON-ready data."""
+    usernames = set()
+
+    def user(u):
+        if u is not None:
+            usernames.add(u.get_username())
+        return _username(u)
+
+    User = get_user_model()
+    user_by_id = {u.pk: u for u in User.objects.all()}
+    articles = []
+    for article in Article.objects.select_related(
+        "topic", "author", "medical_reviewer", "approved_by", "live_version"
+    ).order_by("pk"):
+        record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+        record |= {name: _time(getattr(article, name)) for name in ARTICLE_TIMES}
+        record |= {
+            "topic": article.topic.slug,
+            "author": article.author.slug,
+            "medical_reviewer": article.medical_reviewer.slug
+            if article.medical_reviewer
+            else None,
+            "approved_by": user(article.approved_by),
+            "live_version": article.live_version.number
+            if article.live_version
+            else None,
+            "faqs": [
+                {"position": f.position, "question": f.question, "answer": f.answer}
+                for f in article.faqs.all()
+            ],
+            "key_takeaways": [
+                {"position": t.position, "text": t.text}
+                for t in article.key_takeaways.all()
+            ],
+            "references": [
+                {"position": r.position, "citation": r.citation, "url": r.url}
+                for r in article.references.all()
+            ],
+            "versions": [],
+            "revisions": [],
+            "events": [],
+        }
+        for version in article.versions.select_related(
+            "topic", "author", "reviewer", "approved_by", "published_by"
+        ).order_by("number"):
+            item = {name: getattr(version, name) for name in VERSION_FIELDS}
+            item["contributors"] = [
+                user(user_by_id.get(pk)) for pk in version.contributor_ids
+            ]
+            del item["contributor_ids"]
+            item |= {name: _time(getattr(version, name)) for name in VERSION_TIMES}
+            item |= {name: getattr(version, name).isoformat() for name in VERSION_DATES}
+            item |= {
+                "topic": version.topic.slug,
+                "author": version.author.slug,
+                "reviewer": version.reviewer.slug,
+                "approved_by": user(version.approved_by),
+                "published_by": user(version.published_by),
+            }
+            record["versions"].append(item)
+        for revision in article.revisions.select_related("saved_by").order_by("number"):
+            record["revisions"].append(
+                {
+                    "number": revision.number,
+                    "content": revision.content,
+                    "content_hash": revision.content_hash,
+                    "saved_by": user(revision.saved_by),
+                    "saved_at": _time(revision.saved_at),
+                }
+            )
+        for event in article.events.select_related("user", "version").order_by(
+            "at", "id"
+        ):
+            record["events"].append(
+                {
+                    "action": event.action,
+                    "from_status": event.from_status,
+                    "to_status": event.to_status,
+                    "user": user(event.user),
+                    "at": _time(event.at),
+                    "comment": event.comment,
+                    "content_hash": event.content_hash,
+                    "version": event.version.number if event.version else None,
+                }
+            )
+        articles.append(record)
+
+    people = []
+    for person in Person.objects.select_related("user").order_by("slug"):
+        people.append(
+            {
+                "slug": person.slug,
+                "name": person.name,
+                "credentials": person.credentials,
+                "bio": person.bio,
+                "user": user(person.user),
+            }
+        )
+    users = [
+        {
+            "username": u.get_username(),
+            "email": u.email,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+        }
+        for u in User.objects.filter(username__in=usernames).order_by("username")
+    ]
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "users": users,
+        "topics": [
+            {"slug": t.slug, "name": t.name, "description": t.description}
+            for t in Topic.objects.order_by("slug")
+        ],
+        "people": people,
+        "articles": articles,
+    }
+
+
+def _require_keys(record: dict, keys, where: str) -> None:
+    if not isinstance(record, dict):
+        raise LoadError(f"{where} must be an object.")
+    missing = [key for key in keys if key not in record]
+    if missing:
+        raise LoadError(f"{where} lacks {', '.join(missing)}.")
+
+
+def load_data(data) -> dict[str, int]:
+    """Load an export into this database; all or nothing. Returns what was created."""
+    try:
+        with transaction.atomic():
+            return _load(data)
+    except LoadError:
+        raise
+    except ValidationError as error:
+        raise LoadError(
+            f"The file holds invalid data: {'; '.join(error.messages)}"
+        ) from error
+    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+        raise LoadError(
+            f"The file does not fit the export format ({type(error).__name__}: {error})."
+        ) from error
+
+
+def _load(data) -> dict[str, int]:
+    _require_keys(
+        data, ["format", "version", "topics", "people", "articles"], "The file"
+    )
+    if data["format"] != FORMAT_NAME:
+        raise LoadError(
+            f"This is not a {FORMAT_NAME} file (format is {data['format']!r})."
+        )
+    if data["version"] != FORMAT_VERSION:
+        raise LoadError(
+            f"Format version {data['version']!r} is not supported; this site reads "
+            f"version {FORMAT_VERSION}."
+        )
+    User = get_user_model()
+    users = {}
+
+    def user(username, where):
+        if username is None:
+            return None
+        if not isinstance(username, str) or not username:
+            raise LoadError(f"{where}: {username!r} is not a username.")
+        if username not in users:
+            users[username], _ = User.objects.get_or_create(
+                username=username, defaults={"is_active": False, "password": "!"}
+            )
+        return users[username]
+
+    for record in data.get("users", []):
+        _require_keys(record, ["username"], "A user")
+        account = user(record["username"], "A user")
+        if not account.email and record.get("email"):
+            account.email = record["email"]
+            account.first_name = record.get("first_name", "")
+            account.last_name = record.get("last_name", "")
+            account.save(update_fields=["email", "first_name", "last_name"])
+
+    topics = {}
+    for record in data["topics"]:
+        _require_keys(record, ["slug", "name"], "A topic")
+        topics[record["slug"]], _ = Topic.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "name": record["name"],
+                "description": record.get("description", ""),
+            },
+        )
+    people = {}
+    for record in data["people"]:
+        _require_keys(record, ["slug", "name"], "A person")
+        person, created = Person.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "name": record["name"],
+                "credentials": record.get("credentials", ""),
+                "bio": record.get("bio", ""),
+            },
+        )
+        if created and record.get("user"):
+            person.user = user(record["user"], f"Person {record['slug']}")
+            person.save(update_fields=["user"])
+        people[person.slug] = person
+
+    def lookup(table, key, kind, where):
+        if key is None:
+            return None
+        if key not in table:
+            raise LoadError(f"{where}: unknown {kind} {key!r}.")
+        return table[key]
+
+    counts = {"articles": 0, "versions": 0, "events": 0, "revisions": 0}
+    for record in data["articles"]:
+        _require_keys(
+            record,
+            [*ARTICLE_FIELDS, "topic", "author", "faqs", "key_takeaways", "references"],
+            "An article",
+        )
+        where = f"Article {record['slug']!r}"
+        if Article.objects.filter(slug=record["slug"]).exists():
+            raise LoadError(f"{where} already exists here; nothing was loaded.")
+        article = Article(
+            **{name: record[name] for name in ARTICLE_FIELDS if name != "status"},
+            topic=lookup(topics, record["topic"], "topic", where),
+            author=lookup(people, record["author"], "person", where),
+            medical_reviewer=lookup(
+                people, record.get("medical_reviewer"), "person", where
+            ),
+            approved_by=user(record.get("approved_by"), where),
+            approved_at=_parse_time(record.get("approved_at"), where),
+            first_published_at=_parse_time(record.get("first_published_at"), where),
+            withdrawn_at=_parse_time(record.get("withdrawn_at"), where),
+        )
+        if record["status"] not in Article.Status.values:
+            raise LoadError(f"{where}: unknown status {record['status']!r}.")
+        article.full_clean(
+            exclude=["medical_reviewer", "approved_by"], validate_constraints=False
+        )
+        article.save()
+        for model, key in [
+            (FAQ, "faqs"),
+            (KeyTakeaway, "key_takeaways"),
+            (Reference, "references"),
+        ]:
+            for part in record[key]:
+                row = model(article=article, **part)
+                row.full_clean(exclude=["article"])
+                row.save()
+        versions = {}
+        for item in record.get("versions", []):
+            version = ArticleVersion(
+                article=article,
+                **{
+                    name: item[name]
+                    for name in VERSION_FIELDS
+                    if name != "contributor_ids"
+                },
+                contributor_ids=[
+                    user(name, where).pk for name in item.get("contributors", [])
+                ],
+                topic=lookup(topics, item["topic"], "topic", where),
+                author=lookup(people, item["author"], "person", where),
+                reviewer=lookup(people, item["reviewer"], "person", where),
+                approved_by=user(item["approved_by"], where),
+                published_by=user(item["published_by"], where),
+                **{name: _parse_time(item[name], where) for name in VERSION_TIMES},
+                **{name: _parse_date(item[name], where) for name in VERSION_DATES},
+            )
+            version.save()
+            versions[version.number] = version
+        for item in record.get("revisions", []):
+            DraftRevision.objects.create(
+                article=article,
+                number=item["number"],
+                content=item["content"],
+                content_hash=item["content_hash"],
+                saved_by=user(item["saved_by"], where),
+                saved_at=_parse_time(item["saved_at"], where),
+            )
+        for item in record.get("events", []):
+            ReviewEvent.objects.create(
+                article=article,
+                version=lookup(versions, item.get("version"), "version", where),
+                action=item["action"],
+                from_status=item["from_status"],
+                to_status=item["to_status"],
+                user=user(item["user"], where),
+                at=_parse_time(item["at"], where),
+                comment=item.get("comment", ""),
+                content_hash=item.get("content_hash", ""),
+            )
+        # Review state last, once the version it points at exists; an update
+        # keeps created_at/updated_at as recorded.
+        Article.objects.filter(pk=article.pk).update(
+            status=record["status"],
+            live_version=lookup(versions, record.get("live_version"), "version", where),
+            created_at=_parse_time(record.get("created_at"), where)
+            or article.created_at,
+        )
+        counts["articles"] += 1
+        counts["versions"] += len(versions)
+        counts["revisions"] += len(record.get("revisions", []))
+        counts["events"] += len(record.get("events", []))
+    return counts
