@@ -77,11 +77,11 @@ class OrderedPartFormSet(BaseInlineFormSet):
         with transaction.atomic():
             # Park the rows that move on unused numbers first, so a swap never
             # meets the unique (article, position) constraint half-way.
+            # Rows about to be deleted are parked too: a moved row may take the
+            # position of one that is deleted in the same save.
             parked_base = 1_000_000
             for form in self.initial_forms:
-                if "position" in form.changed_data and not self._should_delete_form(
-                    form
-                ):
+                if "position" in form.changed_data or self._should_delete_form(form):
                     self.model.objects.filter(pk=form.instance.pk).update(
                         position=parked_base + form.instance.pk
                     )
@@ -125,6 +125,13 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The account link decides whose approval prints this byline; only an
+        # administrator may change who a reviewer is.
+        if request.user.is_superuser:
+            return []
+        return ["user"]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -189,14 +196,15 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "mine":
-            edited = DraftRevision.objects.filter(
-                article=models.OuterRef("pk"),
-                number__gt=models.OuterRef("last_approved_revision"),
-                saved_by=request.user,
-            )
-            return queryset.filter(status=Article.Status.IN_REVIEW).exclude(
-                models.Exists(edited)
-            )
+            # The four-eyes rule is Python (workflow.four_eyes_conflict); review
+            # queues are short, so checking each article in review is cheap.
+            in_review = queryset.filter(status=Article.Status.IN_REVIEW)
+            allowed = [
+                article.pk
+                for article in in_review
+                if not workflow.four_eyes_conflict(article, request.user)
+            ]
+            return in_review.filter(pk__in=allowed)
         if self.value() == "in_review":
             return queryset.filter(status=Article.Status.IN_REVIEW)
         if self.value() == "approved":
@@ -401,7 +409,6 @@ class ArticleAdmin(admin.ModelAdmin):
         """What changed since the live version, and the reviewer's decision."""
         article = self._get_article(request, article_id)
         live = article.live_version
-        contributors = workflow.contributor_ids_since_last_approval(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -411,7 +418,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "diffs": diff_content(live.content() if live else None, article.content()),
             "content_hash": article.content_hash(),
             "can_review": request.user.has_perm("articles.review_article"),
-            "is_contributor": request.user.pk in contributors,
+            "four_eyes_conflict": workflow.four_eyes_conflict(article, request.user),
             "in_review": article.status == Article.Status.IN_REVIEW,
         }
         return TemplateResponse(request, "admin/articles/article/review.html", context)

@@ -29,7 +29,9 @@ from articles.models import (
     Reference,
     ReviewEvent,
     Topic,
+    content_fingerprint,
 )
+from articles.rendering import render_markdown
 
 FORMAT_NAME = "health-answers-export"
 FORMAT_VERSION = 1
@@ -53,7 +55,6 @@ VERSION_FIELDS = [
     "slug",
     "short_answer",
     "body",
-    "body_html",
     "faqs",
     "key_takeaways",
     "references",
@@ -150,6 +151,10 @@ def export_data() -> dict:
             "topic", "author", "reviewer", "approved_by", "published_by"
         ).order_by("number"):
             item = {name: getattr(version, name) for name in VERSION_FIELDS}
+            # HTML is never exported: loading renders it again from the Markdown.
+            item["faqs"] = [
+                {"question": f["question"], "answer": f["answer"]} for f in version.faqs
+            ]
             item["contributors"] = [
                 user(user_by_id.get(pk)) for pk in version.contributor_ids
             ]
@@ -172,6 +177,9 @@ def export_data() -> dict:
                     "content_hash": revision.content_hash,
                     "saved_by": user(revision.saved_by),
                     "saved_at": _time(revision.saved_at),
+                    "responsible": [
+                        user(user_by_id.get(pk)) for pk in revision.responsible_ids
+                    ],
                 }
             )
         for event in article.events.select_related("user", "version").order_by(
@@ -376,6 +384,23 @@ def _load(data) -> dict[str, int]:
                 **{name: _parse_time(item[name], where) for name in VERSION_TIMES},
                 **{name: _parse_date(item[name], where) for name in VERSION_DATES},
             )
+            # Never trust markup from a file: render it as publishing would, and
+            # refuse a version whose words do not match their recorded fingerprint.
+            version.body_html = render_markdown(version.body)
+            version.faqs = [
+                {
+                    "question": faq["question"],
+                    "answer": faq["answer"],
+                    "answer_html": render_markdown(faq["answer"]),
+                }
+                for faq in version.faqs
+            ]
+            if content_fingerprint(version.content()) != version.content_hash:
+                raise LoadError(
+                    f"{where}, version {version.number}: the text does not match its "
+                    "recorded fingerprint, so it may not be what a reviewer approved."
+                )
+            version.full_clean(exclude=["article"], validate_constraints=False)
             version.save()
             versions[version.number] = version
         for item in record.get("revisions", []):
@@ -386,6 +411,9 @@ def _load(data) -> dict[str, int]:
                 content_hash=item["content_hash"],
                 saved_by=user(item["saved_by"], where),
                 saved_at=_parse_time(item["saved_at"], where),
+                responsible_ids=[
+                    user(name, where).pk for name in item.get("responsible", [])
+                ],
             )
         for item in record.get("events", []):
             ReviewEvent.objects.create(

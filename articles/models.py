@@ -252,7 +252,8 @@ class Article(models.Model):
         return self.live_version_id is not None
 
     def content(self) -> dict:
-        """The reviewed text of the working copy, in the shape versions store it."""
+        """Everything a published version would show: the text a reviewer approves,
+        plus the address, topic and author byline. Versions store the same shape."""
         return {
             "title": self.title,
             "short_answer": self.short_answer,
@@ -266,6 +267,9 @@ class Article(models.Model):
                 {"citation": r.citation, "url": r.url}
                 for r in self.references.order_by("position")
             ],
+            "slug": self.slug,
+            "topic": self.topic.slug,
+            "author": self.author.slug,
         }
 
     def content_hash(self) -> str:
@@ -273,7 +277,7 @@ class Article(models.Model):
 
 
 def content_fingerprint(content: dict) -> str:
-    """SHA-256 of the reviewed text; an approval is valid only for this exact value."""
+    """SHA-256 of an article's content; an approval is valid only for this exact value."""
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -416,7 +420,7 @@ class ArticleVersion(models.Model):
         )
 
     def content(self) -> dict:
-        """The reviewed text, in the same shape as Article.content()."""
+        """What this version shows, in the same shape as Article.content()."""
         return {
             "title": self.title,
             "short_answer": self.short_answer,
@@ -428,6 +432,9 @@ class ArticleVersion(models.Model):
             "references": [
                 {"citation": r["citation"], "url": r["url"]} for r in self.references
             ],
+            "slug": self.slug,
+            "topic": self.topic.slug,
+            "author": self.author.slug,
         }
 
     def faq_items(self) -> list[dict]:
@@ -492,6 +499,12 @@ class DraftRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     saved_at = models.DateTimeField(default=timezone.now)
+    responsible_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Accounts whose unapproved writing is in this text: the savers "
+        "since the last approval, or, after a restore, those of the restored text.",
+    )
 
     class Meta:
         ordering = ["article", "-number"]

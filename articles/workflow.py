@@ -19,7 +19,7 @@ content fingerprint); any later edit voids it.
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from articles.models import (
     Person,
     Reference,
     ReviewEvent,
+    Topic,
     add_months,
     content_fingerprint,
 )
@@ -47,6 +48,14 @@ class TransitionNotAllowed(Exception):
 def _lock(article: Article) -> Article:
     """Re-read the article under a row lock so two transitions cannot interleave."""
     return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _validate(obj, **options) -> None:
+    """Model validation inside a transition; its complaints become refusals."""
+    try:
+        obj.full_clean(**options)
+    except ValidationError as error:
+        raise TransitionNotAllowed(" ".join(error.messages)) from error
 
 
 def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
@@ -77,24 +86,38 @@ def _clear_approval(article: Article) -> None:
 
 
 def differs_from_live(article: Article) -> bool:
-    """True if publishing now would change the public page: its text, address,
-    topic or author byline. Text-identical drafts have nothing to submit."""
+    """True if publishing now would change the public page (text, address,
+    topic or author byline): text-identical drafts have nothing to submit."""
     live = article.live_version
-    return live is None or (
-        live.content_hash,
-        live.slug,
-        live.topic_id,
-        live.author_id,
-    ) != (article.content_hash(), article.slug, article.topic_id, article.author_id)
+    return live is None or live.content_hash != article.content_hash()
 
 
 def contributor_ids_since_last_approval(article: Article) -> set[int]:
-    """Accounts that saved a change to the text since it was last approved."""
-    return set(
-        DraftRevision.objects.filter(
-            article=article, number__gt=article.last_approved_revision
-        ).values_list("saved_by_id", flat=True)
-    )
+    """Accounts whose writing in the current text no reviewer has approved yet."""
+    latest = article.revisions.order_by("-number").first()
+    if latest is None or latest.number <= article.last_approved_revision:
+        return set()
+    return set(latest.responsible_ids)
+
+
+def four_eyes_conflict(article: Article, user: AbstractBaseUser) -> str:
+    """Why `user` may not approve this article's current text, or "" if they may.
+
+    Nobody approves text they wrote or edited since its last approval (a
+    restored draft keeps its writers), nor an article under their own byline.
+    """
+    if user.pk in contributor_ids_since_last_approval(article):
+        return (
+            "You wrote or edited this text since it was last approved, so another "
+            "reviewer must approve it (four-eyes rule)."
+        )
+    person = Person.objects.filter(user=user).first()
+    if person is not None and article.author_id == person.pk:
+        return (
+            "This article carries your name as its author, so another reviewer "
+            "must approve it (four-eyes rule)."
+        )
+    return ""
 
 
 def _reviewer_profile(user: AbstractBaseUser) -> Person:
@@ -109,10 +132,19 @@ def _reviewer_profile(user: AbstractBaseUser) -> Person:
 
 
 @transaction.atomic
-def record_edit(article: Article, *, user: AbstractBaseUser) -> Article:
-    """Note that `user` saved the working copy: keep a draft revision when the text
-    changed, void any approval of other text, and move a published article back
-    to draft while its live version stays public."""
+def record_edit(
+    article: Article,
+    *,
+    user: AbstractBaseUser,
+    restored_from: DraftRevision | None = None,
+) -> Article:
+    """Note that `user` saved the working copy.
+
+    Keeps a draft revision when the content changed, with the accounts
+    responsible for its unapproved writing; voids an approval of other content;
+    moves a published article to draft while its live version stays public,
+    and back to published when the draft matches the live version again.
+    """
     _require(user, "change_article", "edit articles")
     current = _lock(article)
     current.lock_version += 1
@@ -121,20 +153,34 @@ def record_edit(article: Article, *, user: AbstractBaseUser) -> Article:
     latest = current.revisions.order_by("-number").first()
     changed = latest is None or latest.content_hash != fingerprint
     from_status = current.status
+    comment = ""
     if changed:
+        if restored_from is not None:
+            responsible = set(restored_from.responsible_ids)
+        elif latest is not None and latest.number > current.last_approved_revision:
+            responsible = set(latest.responsible_ids)
+        else:
+            responsible = set()
         DraftRevision.objects.create(
             article=current,
             number=(latest.number + 1) if latest else 1,
             content=content,
             content_hash=fingerprint,
             saved_by=user,
+            responsible_ids=sorted(responsible | {user.pk}),
         )
         if current.status == Status.APPROVED:
             current.status = Status.DRAFT
             _clear_approval(current)
-    if current.status == Status.PUBLISHED and differs_from_live(current):
-        current.status = Status.DRAFT
-        _clear_approval(current)
+            comment = "Content changed: the approval no longer applies."
+    if current.live_version_id is not None:
+        if current.status == Status.PUBLISHED and differs_from_live(current):
+            current.status = Status.DRAFT
+            comment = "New draft started; the published version stays live."
+        elif current.status != Status.PUBLISHED and not differs_from_live(current):
+            current.status = Status.PUBLISHED
+            _clear_approval(current)
+            comment = "The draft matches the published version again."
     current.save(update_fields=["lock_version", "status", *APPROVAL_FIELDS])
     if from_status != current.status:
         _log(
@@ -142,9 +188,7 @@ def record_edit(article: Article, *, user: AbstractBaseUser) -> Article:
             user=user,
             action=Action.EDIT,
             from_status=from_status,
-            comment="Text changed: the approval no longer applies."
-            if from_status == Status.APPROVED
-            else "New draft started; the published version stays live.",
+            comment=comment,
         )
     return current
 
@@ -192,13 +236,9 @@ def approve_medical_review(
     if current.status != Status.IN_REVIEW:
         raise TransitionNotAllowed("Only articles in review can be approved.")
     reviewer = _reviewer_profile(user)
-    if user.pk in contributor_ids_since_last_approval(current) or (
-        current.author_id == reviewer.pk
-    ):
-        raise TransitionNotAllowed(
-            "You wrote or edited this text since it was last approved, so another "
-            "reviewer must approve it (four-eyes rule)."
-        )
+    conflict = four_eyes_conflict(current, user)
+    if conflict:
+        raise TransitionNotAllowed(conflict)
     fingerprint = current.content_hash()
     if seen_content_hash is not None and seen_content_hash != fingerprint:
         raise TransitionNotAllowed(
@@ -212,7 +252,7 @@ def approve_medical_review(
     current.approved_content_hash = fingerprint
     current.medical_reviewer = reviewer
     current.last_approved_revision = latest.number if latest else 0
-    current.full_clean(validate_unique=False)
+    _validate(current, validate_unique=False)
     current.save(
         update_fields=[
             "status",
@@ -260,14 +300,11 @@ def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at,
     if kind == ArticleVersion.Kind.PUBLICATION:
         version = ArticleVersion.from_article(current)
         version.revision_number = current.last_approved_revision
-        version.contributor_ids = sorted(
-            set(
-                DraftRevision.objects.filter(
-                    article=current,
-                    number__gt=previous.revision_number if previous else 0,
-                    number__lte=current.last_approved_revision,
-                ).values_list("saved_by_id", flat=True)
-            )
+        approved_revision = current.revisions.filter(
+            number=current.last_approved_revision
+        ).first()
+        version.contributor_ids = (
+            approved_revision.responsible_ids if approved_revision else []
         )
         version.content_updated_at = now
     else:
@@ -292,7 +329,7 @@ def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at,
     )
     if version.next_review_due <= today:
         version.next_review_due = add_months(today, current.review_interval_months)
-    version.full_clean(validate_unique=False, validate_constraints=False)
+    _validate(version, validate_unique=False, validate_constraints=False)
     version.save()
     return version
 
@@ -311,7 +348,12 @@ def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> A
         raise TransitionNotAllowed(
             "The text changed after it was approved; it needs a new review."
         )
-    current.full_clean(validate_unique=False, validate_constraints=False)
+    if current.author_id == current.medical_reviewer_id:
+        raise TransitionNotAllowed(
+            "The author byline is the approving reviewer's own; another reviewer "
+            "must approve it (four-eyes rule)."
+        )
+    _validate(current, validate_unique=False, validate_constraints=False)
     version = _next_version(
         current,
         kind=ArticleVersion.Kind.PUBLICATION,
@@ -407,15 +449,27 @@ def reconfirm_review(
 def restore_draft(
     article: Article, revision: DraftRevision, *, user: AbstractBaseUser
 ) -> Article:
-    """Put an earlier draft's text back into the working copy, as a new edit."""
+    """Put an earlier draft's content back into the working copy, as a new edit
+    whose writers are those of the restored text plus the restorer."""
     _require(user, "change_article", "restore drafts")
     current = _lock(article)
     if revision.article_id != current.pk:
         raise TransitionNotAllowed("That revision belongs to another article.")
     content = revision.content
+    topic = Topic.objects.filter(slug=content["topic"]).first()
+    author = Person.objects.filter(slug=content["author"]).first()
+    if topic is None or author is None:
+        raise TransitionNotAllowed(
+            f"Revision {revision.number} names a topic or author that no longer "
+            "exists; restore the text by hand instead."
+        )
     current.title = content["title"]
     current.short_answer = content["short_answer"]
     current.body = content["body"]
+    current.slug = content["slug"]
+    current.topic = topic
+    current.author = author
+    _validate(current, validate_constraints=False)
     current.save()
     current.faqs.all().delete()
     current.key_takeaways.all().delete()
@@ -427,13 +481,13 @@ def restore_draft(
     for position, reference in enumerate(content["references"], start=1):
         Reference.objects.create(article=current, position=position, **reference)
     from_status = current.status
-    current = record_edit(current, user=user)
+    current = record_edit(current, user=user, restored_from=revision)
     _log(
         current,
         user=user,
         action=Action.RESTORE,
         from_status=from_status,
-        comment=f"Restored the text of revision {revision.number}.",
+        comment=f"Restored the content of revision {revision.number}.",
     )
     return current
 

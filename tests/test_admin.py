@@ -243,7 +243,8 @@ def test_editing_only_an_faq_in_the_admin_voids_the_approval(
     assert draft.status == Article.Status.DRAFT
     assert draft.approved_content_hash == ""
     assert (
-        draft.events.first().comment == "Text changed: the approval no longer applies."
+        draft.events.first().comment
+        == "Content changed: the approval no longer applies."
     )
 
 
@@ -556,3 +557,47 @@ def test_article_page_offers_only_the_buttons_that_apply(
     workflow.approve_medical_review(draft, user=reviewer)
     html = client.get(change_url(draft)).content.decode()
     assert 'value="publish"' in html and 'value="submit"' not in html
+
+
+def test_moving_a_row_onto_the_place_of_a_deleted_row_saves_cleanly(
+    client, editor, draft
+):
+    FAQFactory(article=draft, position=1, question="Stays?")
+    FAQFactory(article=draft, position=2, question="Goes?")
+    client.force_login(editor)
+    data = change_data(draft)
+    data["faqs-0-position"] = "2"
+    data["faqs-1-DELETE"] = "on"
+
+    assert client.post(change_url(draft), data).status_code == 302
+
+    assert [(f.position, f.question) for f in draft.faqs.all()] == [(2, "Stays?")]
+
+
+def test_my_queue_leaves_out_articles_under_my_own_byline(client, editor, reviewer):
+    mine = ArticleFactory(author=reviewer.person)
+    workflow.record_edit(mine, user=editor)
+    workflow.submit_for_review(mine, user=editor)
+    client.force_login(reviewer)
+    assert queue(client, "mine") == set()
+    page = client.get(reverse("admin:articles_article_review", args=[mine.pk]))
+    assert "carries your name as its author" in page.content.decode()
+    assert "Approve this exact text" not in page.content.decode()
+
+
+def test_only_superusers_may_link_a_byline_to_an_account(client, editor, reviewer):
+    person = reviewer.person
+    client.force_login(editor)
+    url = reverse("admin:articles_person_change", args=[person.pk])
+    client.post(
+        url,
+        {
+            "name": person.name,
+            "slug": person.slug,
+            "credentials": person.credentials,
+            "bio": "",
+            "user": str(editor.pk),
+        },
+    )
+    person.refresh_from_db()
+    assert person.user == reviewer

@@ -177,3 +177,46 @@ def test_a_file_broken_half_way_loads_nothing(varied_content, tmp_path):
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_articles", str(tmp_path / "absent.json"))
+
+
+def test_markup_in_a_file_is_never_trusted(client, varied_content, tmp_path):
+    data = backup.export_data()
+    wipe_everything()
+    live = next(a for a in data["articles"] if a["live_version"])
+    version = live["versions"][-1]
+    version["body_html"] = "<script>alert(1)</script>"
+    for faq in version["faqs"]:
+        faq["answer_html"] = "<img src=x onerror=alert(1)>"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    call_command("load_articles", str(path))
+    html = client.get(f"/questions/{version['slug']}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "onerror" not in html
+
+
+def test_a_version_whose_text_does_not_match_its_fingerprint_is_refused(
+    varied_content, tmp_path
+):
+    data = backup.export_data()
+    wipe_everything()
+    live = next(a for a in data["articles"] if a["live_version"])
+    live["versions"][-1]["body"] = "## Words no reviewer saw\n"
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="does not match its recorded fingerprint"):
+        call_command("load_articles", str(path))
+    assert Article.objects.count() == 0
+
+
+def test_a_published_status_without_a_live_version_is_refused(varied_content, tmp_path):
+    data = backup.export_data()
+    wipe_everything()
+    live = next(a for a in data["articles"] if a["live_version"])
+    live["live_version"] = None
+    live["status"] = "published"
+    path = tmp_path / "inconsistent.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="does not fit the export format"):
+        call_command("load_articles", str(path))
+    assert Article.objects.count() == 0

@@ -109,9 +109,21 @@ def test_user_without_change_permission_cannot_submit(draft):
     assert status_of(draft) == Status.DRAFT
 
 
-def test_published_text_without_changes_cannot_be_submitted(editor, article):
-    edit(article, editor, title=article.title + " ")
-    edit(article, editor, title=article.title.strip())
+def test_reverting_a_draft_to_the_live_text_makes_it_published_again(editor, article):
+    title = article.title
+    edit(article, editor, title="Is this a temporary title?")
+    assert status_of(article) == Status.DRAFT
+    edit(article, editor, title=title)
+    assert status_of(article) == Status.PUBLISHED
+    assert (
+        article.events.first().comment
+        == "The draft matches the published version again."
+    )
+
+
+def test_a_draft_identical_to_the_live_version_cannot_be_submitted(editor, article):
+    # Test setup only: record_edit would have returned it to published.
+    Article.objects.filter(pk=article.pk).update(status=Status.DRAFT)
     with pytest.raises(
         workflow.TransitionNotAllowed, match="no changes from its published"
     ):
@@ -385,17 +397,20 @@ def test_republishing_adds_a_version_and_keeps_every_earlier_one(
     assert list(article.versions.values_list("number", flat=True)) == [2, 1]
 
 
-def test_a_slug_taken_by_another_live_article_cannot_be_published(
+def test_an_address_another_live_article_still_uses_cannot_be_approved(
     editor, reviewer, article
 ):
-    other = approved(editor, make_reviewer())
-    other.slug = "temporary"
-    other.save()
-    Article.objects.filter(pk=article.pk).update(slug="renamed-draft")
-    Article.objects.filter(pk=other.pk).update(slug=article.live_version.slug)
-    with pytest.raises(Exception, match="Another published article uses this address"):
-        workflow.publish(Article.objects.get(pk=other.pk), user=editor)
-    assert Article.objects.get(pk=other.pk).live_version is None
+    old_slug = article.live_version.slug
+    edit(article, editor, slug="renamed-draft")  # its live version keeps old_slug
+    other = ArticleFactory(slug=old_slug)  # factories skip form validation
+    workflow.record_edit(other, user=editor)
+    workflow.submit_for_review(other, user=editor)
+    with pytest.raises(
+        workflow.TransitionNotAllowed,
+        match="Another published article uses this address",
+    ):
+        workflow.approve_medical_review(other, user=make_reviewer())
+    assert status_of(other) == Status.IN_REVIEW
 
 
 # unpublish
@@ -545,3 +560,54 @@ def test_overdue_versions_are_exactly_the_live_ones_past_their_due_date(
         next_review_due=today + datetime.timedelta(days=10)
     )
     assert {v.article for v in workflow.overdue_versions(today)} == {overdue}
+
+
+# Four eyes cannot be dodged (found in review).
+
+
+def test_restoring_a_reviewers_old_draft_keeps_them_from_approving_it(editor, reviewer):
+    article = ArticleFactory()
+    workflow.record_edit(article, user=editor)
+    edit(article, reviewer, body="## Reviewer wrote: take 20 tablets\n")
+    reviewers_text = article.revisions.get(number=2)
+    edit(article, editor, body="## Editor's text\n")
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=make_reviewer())
+    workflow.publish(article, user=editor)
+
+    workflow.restore_draft(article, reviewers_text, user=editor)
+    workflow.submit_for_review(article, user=editor)
+
+    with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
+        workflow.approve_medical_review(article, user=reviewer)
+    assert status_of(article) == Status.IN_REVIEW
+
+
+def test_changing_the_author_byline_after_approval_voids_it(editor, reviewer):
+    article = approved(editor, reviewer)
+    edit(article, editor, author=reviewer.person)
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
+        workflow.publish(article, user=editor)
+
+
+def test_publishing_refuses_an_approval_by_the_author_byline(editor, reviewer):
+    article = approved(editor, reviewer)
+    # Test setup only: forge the state an earlier bug could have produced.
+    Article.objects.filter(pk=article.pk).update(author=reviewer.person)
+    article.refresh_from_db()
+    Article.objects.filter(pk=article.pk).update(
+        approved_content_hash=article.content_hash()
+    )
+    with pytest.raises(workflow.TransitionNotAllowed, match="approving reviewer's own"):
+        workflow.publish(article, user=editor)
+
+
+def test_restore_brings_back_address_topic_and_byline(editor, draft):
+    first = draft.revisions.get()
+    original = (draft.slug, draft.topic_id, draft.author_id)
+    edit(draft, editor, slug="moved", author=PersonFactory())
+    workflow.restore_draft(draft, first, user=editor)
+    draft.refresh_from_db()
+    assert (draft.slug, draft.topic_id, draft.author_id) == original

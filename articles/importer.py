@@ -1,0 +1,490 @@
+"""Plain-text articles to article fields, for publishers moving to the site.
+
+Publishers bring hundreds of articles exported from old CMSs and word processors
+as plain text: headings are short lines, lists start with "1." or "•", tables are
+lined up with spaces. parse_article recognises those shapes and returns plain data
+plus warnings for what the editor should check. Standard library only and no
+database, so an import command, the admin and the tests can all share it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+
+MAX_INPUT_CHARS = 500_000  # "absurdly large": a long article is under 100,000
+MAX_TITLE_CHARS = 200  # Article.title's max_length
+SHORT_ANSWER_CHARS = 300  # one sentence, or two short ones
+# A line or two before the title (a site name, a date) is skipped, never more.
+TITLE_SEARCH_LINES = 3
+MAX_TABLE_ROWS = 100
+
+_BULLET = re.compile(r"\s*[•●▪◦·*–—-]\s+(?P<text>\S.*)")
+_NUMBERED = re.compile(r"\s*(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)")
+_SITE_SUFFIX = re.compile(r"(?P<title>.+?\?)\s+[|–—-]\s+[^?]{1,80}")
+_SPECIAL = re.compile(
+    r"(?:(?P<takeaways>key takeaways?|takeaways)"
+    r"|(?P<faq>frequently asked questions|faqs?|faq's)"
+    r"|(?P<conclusion>(?:in )?conclusions?))"
+    r"(?:(?:\s*:|\s+[|–—-])\s*(?P<rest>.*))?",
+    re.IGNORECASE,
+)
+# A count or measure: the column that splits "Study name 1,000+ Finding text".
+_NUMBER = re.compile(r"[~<>≈±]?[$€£]?\d[\d,.]*(?:[%+]|[-–]\d[\d,.]*%?)?")
+_COLUMN_GAP = re.compile(r"\t+|\s{2,}")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+_ANSWER = re.compile(r"\b(?:answer is|short answer|in short)\b", re.IGNORECASE)
+_YES_NO = re.compile(r"(?:yes|no)[,.!]", re.IGNORECASE)
+_LABEL = re.compile(r"(?P<label>[^:*_`\[\]]{1,60}):\s+(?P<rest>\S.*)")
+_QUESTION_PREFIX = re.compile(r"(?:q|question)\s*[:.)]\s+", re.IGNORECASE)
+_ANSWER_PREFIX = re.compile(r"(?:a|answer)\s*[:.)]\s+", re.IGNORECASE)
+_CLOSING_PUNCTUATION = ".:;,!"
+
+
+class ArticleImportError(ValueError):
+    """The text cannot be imported; the message says why, for the person importing."""
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    short_answer: str
+    short_answer_is_proposed: bool
+    body: str
+    sections: list[str]
+    key_takeaways: list[str]
+    faqs: list[tuple[str, str]]
+    tables: list[list[list[str]]]
+    numbered_lists: int
+    bullet_lists: int
+    warnings: list[str]
+
+
+@dataclass
+class _Part:
+    kind: str  # "text", "heading", "bullet", "numbered" or "table"
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+    number: int = 1
+    plain: bool = False  # lines of a rejected table: never a heading
+
+
+def decode_text(data: bytes, *, name: str = "the file") -> str:
+    """UTF-8 bytes to text with LF line breaks; anything else is refused, not guessed."""
+    if not data:
+        raise ArticleImportError(f"Cannot import {name}: it is empty.")
+    too_large = f"Cannot import {name}: it is over {MAX_INPUT_CHARS:,} characters."
+    if len(data) > 4 * MAX_INPUT_CHARS:  # no UTF-8 character is over 4 bytes
+        raise ArticleImportError(too_large)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleImportError(
+            f"Cannot import {name}: it is not UTF-8 text (bad byte at offset "
+            f"{error.start:,}). Save it as plain text in UTF-8 and try again."
+        ) from None
+    if "\x00" in text:  # UTF-16 text and binary files often decode "successfully"
+        raise ArticleImportError(
+            f"Cannot import {name}: it looks like UTF-16 or a binary file, "
+            "not UTF-8 plain text."
+        )
+    text = _LINE_BREAK.sub("\n", text)
+    if len(text) > MAX_INPUT_CHARS:
+        raise ArticleImportError(too_large)
+    if not text.strip():
+        raise ArticleImportError(f"Cannot import {name}: it contains no text.")
+    return text
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Recognise title, short answer, sections, lists, tables, takeaways and FAQs."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise ArticleImportError(
+            f"The text is too long to import: {len(text):,} characters, "
+            f"the limit is {MAX_INPUT_CHARS:,}."
+        )
+    warnings: list[str] = []
+    lines = _clean_lines(text)
+    title, index, rest, title_line = _find_title(lines, warnings)
+    parts = _parts(([rest] if rest else []) + lines[index + 1 :], warnings)
+    short_answer, proposed = "", True
+    if title_line and parts and _is_short_answer(parts[0]):
+        short_answer, proposed = parts.pop(0).text, False
+    body, takeaways, faqs = _split_sections(parts, warnings)
+    if proposed:
+        paragraphs = [p.text for p in body if p.kind == "text"]
+        short_answer = _propose_short_answer(paragraphs)
+        warnings.insert(
+            0,
+            "Short answer proposed from the text; please confirm it."
+            if short_answer
+            else "No short answer found; please write one.",
+        )
+    kinds = [kind for kind, _ in groupby(body, key=lambda p: p.kind)]
+    return ParsedArticle(
+        title=title,
+        short_answer=short_answer,
+        short_answer_is_proposed=proposed,
+        body=_markdown(body),
+        sections=[p.text for p in body if p.kind == "heading"],
+        key_takeaways=takeaways,
+        faqs=faqs,
+        tables=[p.rows for p in parts if p.kind == "table"],
+        numbered_lists=kinds.count("numbered"),
+        bullet_lists=kinds.count("bullet"),
+        warnings=warnings,
+    )
+
+
+def _clean_lines(text: str) -> list[str]:
+    """One kind of line break and no control characters, which exports are full of."""
+    text = _CONTROL.sub(" ", _LINE_BREAK.sub("\n", text).lstrip("\ufeff"))
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _sentences(text: str) -> list[str]:
+    """Split after . ! ? followed by a capital, so "e.g. the" stays one sentence."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        following = text[match.end() : match.end() + 1]
+        if following and (following.isupper() or following in "0123456789\"“‘'("):
+            sentences.append(text[start : match.end()].strip())
+            start = match.end()
+    return sentences + ([text[start:].strip()] if text[start:].strip() else [])
+
+
+def _find_title(lines: list[str], warnings: list[str]) -> tuple[str, int, str, bool]:
+    """The title question: the first line, or the first paragraph's first sentence.
+
+    Returns the title, its line index, the rest of that line and whether the title
+    was a line of its own (only then may the next line be the short answer).
+    """
+    if not any(line.strip() for line in lines):
+        raise ArticleImportError("No title found: the text is empty.")
+    skipped: list[str] = []
+    for index, line in enumerate(lines):
+        flat = _squash(line)
+        if not flat:
+            continue
+        title, rest = _title_line(flat), ""
+        first = _sentences(flat)[0]
+        if not title and first.endswith("?") and len(first) <= MAX_TITLE_CHARS:
+            title, rest = first, flat[len(first) :].strip()
+        if title and not title[0].islower():
+            if skipped:
+                warnings.append(f"Left out the text before the title: {skipped}")
+            return title, index, rest, not rest
+        skipped.append(flat)
+        if len(skipped) >= TITLE_SEARCH_LINES or len(flat) > 80:
+            break
+    raise ArticleImportError(
+        "No title found: the article should start with its title, a question "
+        "such as “Can I take ibuprofen with food?”."
+    )
+
+
+def _title_line(line: str) -> str | None:
+    """A whole line that asks the question, less a " | Site name" suffix."""
+    if len(line) > MAX_TITLE_CHARS + 80:
+        return None
+    match = _SITE_SUFFIX.fullmatch(line)
+    title = match["title"] if match else line
+    if len(title) > MAX_TITLE_CHARS:
+        return None
+    return title if all(s.endswith("?") for s in _sentences(title)) else None
+
+
+def _item(line: str) -> _Part | None:
+    """A bullet or numbered list item, or None."""
+    if match := _NUMBERED.fullmatch(line):
+        return _Part("numbered", _squash(match["text"]), number=int(match["number"]))
+    if match := _BULLET.fullmatch(line):
+        return _Part("bullet", _squash(match["text"]))
+    return None
+
+
+def _parts(lines: list[str], warnings: list[str]) -> list[_Part]:
+    """Lines to paragraphs, list items and tables, in order."""
+    width = _wrap_width(lines)
+    parts: list[_Part] = []
+    for block in _blocks(lines):
+        i = plain_until = 0
+        while i < len(block):
+            part = _item(block[i])
+            if part is None and i >= plain_until:
+                rows, plain_until = _table_at(block, i, warnings)
+                if rows:
+                    parts.append(_Part("table", rows=rows))
+                    i = plain_until
+                    continue
+            start, i = i, i + 1
+            while i < len(block) and _continues(block[i - 1], block[i], width):
+                i += 1
+            if part is None:
+                text = _squash(" ".join(block[start:i]))
+                part = _Part("text", text, plain=start < plain_until)
+            elif i > start + 1:
+                part.text = _squash(" ".join([part.text, *block[start + 1 : i]]))
+            parts.append(part)
+    return parts
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines: a blank line always ends a paragraph or table."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width the file hard-wraps paragraphs at, or 0 when a line is a paragraph.
+
+    The seeds put each paragraph on one line, even with no blank line between
+    paragraphs; word processors wrap at a fixed width and break mid-sentence.
+    """
+    width = max(map(len, lines), default=0)
+    if width > 100:
+        return 0
+    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b.strip()]
+    pairs = [(a, b) for a, b in pairs if not _item(b)]
+    breaks = [a for a, b in pairs if a[-1] not in ".!?:;" and _continues(a, b, width)]
+    return width if len(breaks) >= 2 and 2 * len(breaks) >= len(pairs) else 0
+
+
+def _continues(line: str, following: str, width: int) -> bool:
+    """Greedy wrapping breaks a line only when the next word would not fit on it."""
+    if not width or _item(following):
+        return False
+    return len(line) + 1 + len(following.split()[0]) > width
+
+
+def _table_at(block: list[str], i: int, warnings: list[str]) -> tuple[list | None, int]:
+    """The table whose header is block[i], and the index after the lines examined.
+
+    A table runs to the end of its block; it is accepted only when every row has
+    the header's column count, so prose is never cut into cells by accident.
+    """
+    end = i + 1
+    while end < len(block) and end - i <= MAX_TABLE_ROWS and not _item(block[end]):
+        end += 1
+    if end - i > MAX_TABLE_ROWS:
+        return None, i  # prose; scanning further would be quadratic in the file
+    lines = [line.strip() for line in block[i:end]]
+    spaced = bool(_COLUMN_GAP.search(lines[0]))
+    header = _COLUMN_GAP.split(lines[0]) if spaced else lines[0].split()
+    looks_like_header = (
+        len(lines) >= (2 if spaced else 3)
+        and 2 <= len(header) <= (8 if spaced else 6)
+        and len(lines[0]) <= 120
+        and all(
+            len(c) <= 40 and c[-1] not in _CLOSING_PUNCTUATION + "?" for c in header
+        )
+        and (spaced or all(c[0].isupper() or c[0].isdigit() for c in header))
+    )
+    if not looks_like_header:
+        return None, i
+    split = _COLUMN_GAP.split if spaced else _inferred_cells
+    rows = [header] + [split(line) for line in lines[1:]]
+    bad = [(n, len(r)) for n, r in enumerate(rows[1:], 2) if len(r) != len(header)]
+    if not bad:
+        return rows, end
+    if 2 * len(bad) > len(rows) - 1:
+        return None, i  # mostly not rows: prose after a short line
+    row, columns = bad[0]
+    warnings.append(
+        f"Table row {row} has {columns} columns, expected {len(header)}: "
+        f"kept the table starting “{lines[0]}” as paragraphs."
+    )
+    return None, end
+
+
+def _inferred_cells(line: str) -> list[str]:
+    """Cells of a single-space row: a number token stands between text columns."""
+    cells: list[str] = []
+    words: list[str] = []
+    for word in line.split():
+        if _NUMBER.fullmatch(word):
+            cells += [" ".join(words), word] if words else [word]
+            words = []
+        else:
+            words.append(word)
+    return cells + ([" ".join(words)] if words else [])
+
+
+def _special(part: _Part) -> str | None:
+    """ "takeaways", "faq" or "conclusion" for those section headings, else None."""
+    match = _SPECIAL.fullmatch(part.text) if part.kind == "text" else None
+    if not match or len(part.text) > 150 or (match["rest"] or "").endswith("."):
+        return None
+    return next(name for name in ("takeaways", "faq", "conclusion") if match[name])
+
+
+def _heading_like(part: _Part) -> bool:
+    """A short line without closing punctuation, or a one-sentence question."""
+    text = part.text
+    if part.kind != "text" or part.plain or text[0].islower():
+        return False
+    if text.endswith("?"):
+        return len(text) <= 120 and len(_sentences(text)) == 1
+    return len(text) <= 80 and len(text.split()) <= 12 and text[-1] not in ".:;,!"
+
+
+def _is_heading(parts: list[_Part], k: int) -> bool:
+    """A heading-like line is a heading only when content, not another such line,
+    follows it: a run of short lines is a list of phrases, a last line a sign-off.
+    """
+    if not _heading_like(parts[k]) or k + 1 == len(parts):
+        return False
+    return not (_heading_like(parts[k + 1]) or _special(parts[k + 1]))
+
+
+def _is_short_answer(part: _Part) -> bool:
+    text = part.text
+    return (
+        part.kind == "text"
+        and len(text) <= SHORT_ANSWER_CHARS
+        and text[-1] in ".!"
+        and len(_sentences(text)) <= 2
+        and not _special(part)
+    )
+
+
+def _split_sections(
+    parts: list[_Part], warnings: list[str]
+) -> tuple[list[_Part], list[str], list[tuple[str, str]]]:
+    """Body, takeaways and FAQs; the site shows takeaways and FAQs on their own, and
+    the Conclusion ends the body wherever the file puts it.
+    """
+    body: list[_Part] = []
+    conclusion: list[_Part] = []
+    takeaways: list[str] = []
+    faqs: list[tuple[str, list[_Part]]] = []
+    mode = "body"
+    for k, part in enumerate(parts):
+        if special := _special(part):
+            mode = special
+            if mode == "conclusion":
+                conclusion.append(_Part("heading", "Conclusion"))
+            continue
+        heading = _is_heading(parts, k)
+        if mode == "faq":
+            if part.kind != "table" and part.text.endswith("?"):
+                faqs.append((_QUESTION_PREFIX.sub("", part.text, count=1), []))
+                continue
+            if not heading:
+                if faqs:
+                    faqs[-1][1].append(part)
+                else:
+                    warnings.append(f"Left out text before the first FAQ: {part.text}")
+                continue
+        elif mode == "takeaways":
+            if part.kind in ("bullet", "numbered", "text") and not heading:
+                if part.text.endswith(":"):
+                    warnings.append(f"Left out a line in Key Takeaways: {part.text}")
+                else:
+                    takeaways.append(part.text)
+                continue
+        elif mode == "conclusion" and heading:
+            warnings.append(f"Moved the Conclusion after the section “{part.text}”.")
+        if mode != "conclusion" or heading:
+            mode = "body"
+        target = conclusion if mode == "conclusion" else body
+        if not heading and _heading_like(part):
+            warnings.append(f"Kept “{part.text}” as a paragraph, not a heading.")
+        target.append(_Part("heading", part.text) if heading else part)
+    return body + conclusion, takeaways, _faq_answers(faqs, warnings)
+
+
+def _faq_answers(
+    faqs: list[tuple[str, list[_Part]]], warnings: list[str]
+) -> list[tuple[str, str]]:
+    """Questions with their Markdown answers; a question without one is left out."""
+    answered = []
+    for question, parts in faqs:
+        if not parts:
+            warnings.append(f"Left out the FAQ “{question}”: it has no answer.")
+            continue
+        if parts[0].kind == "text":
+            parts[0].text = _ANSWER_PREFIX.sub("", parts[0].text, count=1)
+        answered.append((question, _markdown(parts)))
+    return answered
+
+
+def _propose_short_answer(paragraphs: list[str]) -> str:
+    """The sentence that answers the question ("The answer is yes", "No, ..."), else
+    the first statement; a very short one takes the next sentence along.
+    """
+    best: tuple[int, list[str], int] | None = None
+    for sentences in map(_sentences, paragraphs):
+        for s, sentence in enumerate(sentences):
+            score = (
+                2 if _ANSWER.search(sentence) else int(bool(_YES_NO.match(sentence)))
+            )
+            if score and (best is None or score > best[0]):
+                best = (score, sentences, s)
+    if best is None:
+        statements = [s for p in paragraphs[:1] for s in _sentences(p)]
+        first = next((i for i, s in enumerate(statements) if s[-1] != "?"), None)
+        if first is None:
+            return ""
+        best = (0, statements, first)
+    _, sentences, s = best
+    answer = sentences[s]
+    if len(answer) < 60 and s + 1 < len(sentences):
+        longer = f"{answer} {sentences[s + 1]}"
+        answer = longer if len(longer) <= SHORT_ANSWER_CHARS else answer
+    return answer
+
+
+def _markdown(parts: list[_Part]) -> str:
+    """Markdown for Python-Markdown with tables and sane_lists: a blank line between
+    blocks, so lists and tables are never read as part of a paragraph.
+    """
+    blocks = []
+    for kind, group in groupby(parts, key=lambda p: p.kind):
+        items = list(group)
+        if kind == "bullet":
+            blocks.append("\n".join(f"- {_escape(p.text)}" for p in items))
+        elif kind == "numbered":
+            start = items[0].number
+            lines = (f"{start + n}. {_labelled(p.text)}" for n, p in enumerate(items))
+            blocks.append("\n".join(lines))
+        elif kind == "table":
+            blocks += [_table_markdown(p.rows) for p in items]
+        elif kind == "heading":
+            blocks += ["## " + re.sub(r"#(?=#*$)", r"\\#", p.text) for p in items]
+        else:
+            blocks += [_escape(p.text) for p in items]
+    return "\n\n".join(blocks)
+
+
+def _escape(text: str) -> str:
+    """Plain text that Markdown would read as a heading, quote, list or rule."""
+    if match := re.match(r"\d+(?=[.)](?:\s|$))", text):
+        return f"{text[: match.end()]}\\{text[match.end() :]}"
+    return "\\" + text if text.startswith(tuple("#>+*_-")) else text
+
+
+def _labelled(text: str) -> str:
+    """ "Label: text" items get a bold label, as the site's articles have."""
+    match = _LABEL.fullmatch(text)
+    if match and len(match["label"].split()) <= 6:
+        return f"**{match['label'].strip()}:** {match['rest']}"
+    return _escape(text)
+
+
+def _table_markdown(rows: list[list[str]]) -> str:
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    separator = "|" + "---|" * len(rows[0])
+    return "\n".join([row(rows[0]), separator, *map(row, rows[1:])])
