@@ -207,4 +207,13 @@ def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
     ):
         before, after = ("\n".join(map(as_line, c.get(key) or [])) for c in (old, new))
         diffs.append(_field(label, before, after))
+    # What else a version shows: an approval covers these too.
+    diffs += [
+        _field(label, old.get(key), new.get(key))
+        for label, key in (
+            ("Address (slug)", "slug"),
+            ("Topic (slug)", "topic"),
+            ("Written by (person slug)", "author"),
+        )
+    ]
     return diffs

@@ -22,6 +22,9 @@ def content(**overrides):
         "references": [
             {"citation": "NHS. Paracetamol for adults.", "url": "https://nhs.uk/p"}
         ],
+        "slug": "paracetamol-dose",
+        "topic": "medicines",
+        "author": "hannah-okafor",
     }
     return base | overrides
 
@@ -159,7 +162,18 @@ def test_labels_follow_the_reading_order_of_the_page():
         "FAQ 2: answer",
         "Key takeaways",
         "References",
+        "Address (slug)",
+        "Topic (slug)",
+        "Written by (person slug)",
     ]
+
+
+def test_a_byline_change_shows_in_the_diff():
+    fields = by_label(
+        diff_content(content(author="hannah-okafor"), content(author="priya-raman"))
+    )
+    assert fields["Written by (person slug)"].changed is True
+    assert fields["Question"].changed is False
 
 
 def test_faqs_pair_by_position_and_only_the_changed_part_is_marked():
@@ -188,7 +202,7 @@ def test_a_removed_faq_is_labelled_and_shown_entirely_removed():
         '<del class="flip">Can I drink alcohol?\nAvoid heavy drinking.</del>'
     )
     assert removed.flips == ('negation removed: "avoid"',)
-    assert [d.label for d in diffs][-3:] == [
+    assert [d.label for d in diffs][5:8] == [
         "FAQ 2 (removed)",
         "Key takeaways",
         "References",
