@@ -16,6 +16,7 @@ MAX_TITLE_CHARS = 200  # Article.title's max_length
 SHORT_ANSWER_CHARS = 300  # one sentence, or two short ones
 # A line or two before the title (a site name, a date) is skipped, never more.
 TITLE_SEARCH_LINES = 3
+# More rows than this is prose, not a table; the cap also keeps scanning linear.
 MAX_TABLE_ROWS = 100
 
 _BULLET = re.compile(r"\s*[•●▪◦·*–—-]\s+(?P<text>\S.*)")
@@ -50,15 +51,16 @@ class ArticleImportError(ValueError):
 class ParsedArticle:
     title: str
     short_answer: str
+    # True when taken from the text rather than a short-answer line: confirm it.
     short_answer_is_proposed: bool
-    body: str
-    sections: list[str]
+    body: str  # Markdown; Conclusion last; no Key Takeaways or FAQ sections
+    sections: list[str]  # body headings in order, "Conclusion" last when present
     key_takeaways: list[str]
-    faqs: list[tuple[str, str]]
-    tables: list[list[list[str]]]
-    numbered_lists: int
-    bullet_lists: int
-    warnings: list[str]
+    faqs: list[tuple[str, str]]  # (question, Markdown answer)
+    tables: list[list[list[str]]]  # rows of cells, header row first
+    numbered_lists: int  # in the body
+    bullet_lists: int  # in the body
+    warnings: list[str]  # notes for the editor, in reading order
 
 
 @dataclass
@@ -105,7 +107,9 @@ def parse_article(text: str) -> ParsedArticle:
             f"the limit is {MAX_INPUT_CHARS:,}."
         )
     warnings: list[str] = []
-    lines = _clean_lines(text)
+    # Exports are full of odd line breaks and control characters.
+    text = _CONTROL.sub(" ", _LINE_BREAK.sub("\n", text).lstrip("\ufeff"))
+    lines = [line.rstrip() for line in text.split("\n")]
     title, index, rest, title_line = _find_title(lines, warnings)
     parts = _parts(([rest] if rest else []) + lines[index + 1 :], warnings)
     short_answer, proposed = "", True
@@ -135,12 +139,6 @@ def parse_article(text: str) -> ParsedArticle:
         bullet_lists=kinds.count("bullet"),
         warnings=warnings,
     )
-
-
-def _clean_lines(text: str) -> list[str]:
-    """One kind of line break and no control characters, which exports are full of."""
-    text = _CONTROL.sub(" ", _LINE_BREAK.sub("\n", text).lstrip("\ufeff"))
-    return [line.rstrip() for line in text.split("\n")]
 
 
 def _squash(text: str) -> str:
@@ -177,7 +175,9 @@ def _find_title(lines: list[str], warnings: list[str]) -> tuple[str, int, str, b
             title, rest = first, flat[len(first) :].strip()
         if title and not title[0].islower():
             if skipped:
-                warnings.append(f"Left out the text before the title: {skipped}")
+                warnings.append(
+                    f"Left out the text before the title: {_quote(skipped)}"
+                )
             return title, index, rest, not rest
         skipped.append(flat)
         if len(skipped) >= TITLE_SEARCH_LINES or len(flat) > 80:
@@ -236,13 +236,7 @@ def _parts(lines: list[str], warnings: list[str]) -> list[_Part]:
 
 def _blocks(lines: list[str]) -> list[list[str]]:
     """Runs of non-blank lines: a blank line always ends a paragraph or table."""
-    blocks: list[list[str]] = [[]]
-    for line in lines:
-        if line.strip():
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    return [block for block in blocks if block]
+    return [list(run) for filled, run in groupby(lines, key=bool) if filled]
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -252,12 +246,13 @@ def _wrap_width(lines: list[str]) -> int:
     paragraphs; word processors wrap at a fixed width and break mid-sentence.
     """
     width = max(map(len, lines), default=0)
-    if width > 100:
+    if not 40 <= width <= 100:
         return 0
-    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b.strip()]
-    pairs = [(a, b) for a, b in pairs if not _item(b)]
-    breaks = [a for a, b in pairs if a[-1] not in ".!?:;" and _continues(a, b, width)]
-    return width if len(breaks) >= 2 and 2 * len(breaks) >= len(pairs) else 0
+    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b]
+    mid_sentence = [(a, b) for a, b in pairs if a[-1] not in ".!?:;" and not _item(b)]
+    breaks = sum(_continues(a, b, width) for a, b in mid_sentence)
+    # Headings and table rows also end mid-sentence, but well short of the width.
+    return width if breaks >= 2 and 3 * breaks >= len(mid_sentence) else 0
 
 
 def _continues(line: str, following: str, width: int) -> bool:
@@ -277,7 +272,7 @@ def _table_at(block: list[str], i: int, warnings: list[str]) -> tuple[list | Non
     while end < len(block) and end - i <= MAX_TABLE_ROWS and not _item(block[end]):
         end += 1
     if end - i > MAX_TABLE_ROWS:
-        return None, i  # prose; scanning further would be quadratic in the file
+        return None, i
     lines = [line.strip() for line in block[i:end]]
     spaced = bool(_COLUMN_GAP.search(lines[0]))
     header = _COLUMN_GAP.split(lines[0]) if spaced else lines[0].split()
@@ -347,6 +342,17 @@ def _is_heading(parts: list[_Part], k: int) -> bool:
     return not (_heading_like(parts[k + 1]) or _special(parts[k + 1]))
 
 
+def _is_question(part: _Part) -> bool:
+    """An FAQ question; a longer text ending in "?" is an answer asking back."""
+    text = part.text
+    return text.endswith("?") and len(text) <= 200 and len(_sentences(text)) <= 2
+
+
+def _quote(texts: list[str], limit: int = 5) -> str:
+    more = f" and {len(texts) - limit} more" if len(texts) > limit else ""
+    return ", ".join(f"“{text}”" for text in texts[:limit]) + more
+
+
 def _is_short_answer(part: _Part) -> bool:
     text = part.text
     return (
@@ -368,16 +374,18 @@ def _split_sections(
     conclusion: list[_Part] = []
     takeaways: list[str] = []
     faqs: list[tuple[str, list[_Part]]] = []
-    mode = "body"
+    kept: list[str] = []  # heading-like lines that are not headings
+    mode, body_before_conclusion = "body", 0
     for k, part in enumerate(parts):
         if special := _special(part):
             mode = special
-            if mode == "conclusion":
+            if mode == "conclusion" and not conclusion:
                 conclusion.append(_Part("heading", "Conclusion"))
+                body_before_conclusion = len(body)
             continue
         heading = _is_heading(parts, k)
         if mode == "faq":
-            if part.kind != "table" and part.text.endswith("?"):
+            if _is_question(part):
                 faqs.append((_QUESTION_PREFIX.sub("", part.text, count=1), []))
                 continue
             if not heading:
@@ -387,20 +395,25 @@ def _split_sections(
                     warnings.append(f"Left out text before the first FAQ: {part.text}")
                 continue
         elif mode == "takeaways":
-            if part.kind in ("bullet", "numbered", "text") and not heading:
+            if part.kind != "table" and not heading:
                 if part.text.endswith(":"):
                     warnings.append(f"Left out a line in Key Takeaways: {part.text}")
                 else:
                     takeaways.append(part.text)
                 continue
-        elif mode == "conclusion" and heading:
-            warnings.append(f"Moved the Conclusion after the section “{part.text}”.")
         if mode != "conclusion" or heading:
             mode = "body"
         target = conclusion if mode == "conclusion" else body
         if not heading and _heading_like(part):
-            warnings.append(f"Kept “{part.text}” as a paragraph, not a heading.")
+            kept.append(part.text)
         target.append(_Part("heading", part.text) if heading else part)
+    if kept:
+        warnings.append(
+            f"Kept as paragraphs, since no text follows them: {_quote(kept)}"
+        )
+    if conclusion and len(body) > body_before_conclusion:
+        moved = body[body_before_conclusion].text
+        warnings.append(f"Moved the Conclusion to the end, after “{moved}”.")
     return body + conclusion, takeaways, _faq_answers(faqs, warnings)
 
 
