@@ -22,8 +22,14 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import workflow
+from articles import importing, workflow
 from articles.diff import diff_content
+from articles.importer import (
+    MAX_INPUT_CHARS,
+    ArticleImportError,
+    decode_text,
+    parse_article,
+)
 from articles.models import (
     FAQ,
     Article,
@@ -34,7 +40,7 @@ from articles.models import (
     Reference,
     Topic,
 )
-from articles.rendering import MAX_MARKDOWN_LENGTH
+from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -180,6 +186,49 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ImportTextForm(forms.Form):
+    """Plain text to import: pasted, or uploaded as a .txt file."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        required=False,
+        max_length=MAX_INPUT_CHARS,
+        help_text="Paste the article as plain text, title first.",
+    )
+    upload = forms.FileField(
+        required=False, label="Or upload a .txt file", help_text="UTF-8 plain text."
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        help_text="Leave empty to file it under “Imported (to sort)”.",
+    )
+    author = forms.ModelChoiceField(
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="Leave empty for the “Editorial team” byline.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            if upload.size > MAX_INPUT_CHARS * 4:
+                raise ValidationError("The file is too large to import.")
+            try:
+                cleaned["text"] = decode_text(upload.read(), name=upload.name)
+            except ArticleImportError as error:
+                raise ValidationError(str(error)) from None
+        if not cleaned.get("text", "").strip() and not self.errors:
+            raise ValidationError("Paste the article's text or choose a .txt file.")
+        if cleaned.get("text"):
+            try:
+                cleaned["parsed"] = parse_article(cleaned["text"])
+            except ArticleImportError as error:
+                raise ValidationError(str(error)) from None
+        return cleaned
+
+
 class ReviewQueueFilter(admin.SimpleListFilter):
     title = "review queue"
     parameter_name = "queue"
@@ -252,6 +301,7 @@ TRANSITIONS = {
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = [
         "title",
         "topic",
@@ -319,6 +369,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path(
+                "import/",
+                view(self.import_view),
+                name="articles_article_import",
+            ),
             path(
                 "<int:article_id>/workflow/",
                 view(self.workflow_view),
@@ -468,6 +523,57 @@ class ArticleAdmin(admin.ModelAdmin):
                 request, f"Restored the text of revision {number}.", messages.SUCCESS
             )
         return redirect("admin:articles_article_change", article.pk)
+
+    def import_view(self, request):
+        """Paste or upload plain text, preview what was detected, create a draft."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportTextForm(request.POST or None, request.FILES or None)
+        parsed = None
+        if request.method == "POST" and form.is_valid():
+            parsed = form.cleaned_data["parsed"]
+            if "create" in request.POST:
+                try:
+                    result = importing.save_draft(
+                        parsed,
+                        user=request.user,
+                        topic=form.cleaned_data["topic"] or importing.default_topic(),
+                        author=form.cleaned_data["author"]
+                        or importing.default_author(),
+                    )
+                except (importing.ImportClash, ValidationError) as error:
+                    message = (
+                        "; ".join(error.messages)
+                        if isinstance(error, ValidationError)
+                        else str(error)
+                    )
+                    form.add_error(None, message)
+                else:
+                    self.message_user(
+                        request,
+                        f"Created the draft “{result.article}”. Check the proposed "
+                        "parts, then submit it for review.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:articles_article_change", result.article.pk)
+            if not form.errors:
+                # Carry uploaded text into the text box, so "Create" sends it again.
+                form = ImportTextForm(
+                    initial={
+                        key: form.cleaned_data[key]
+                        for key in ("text", "topic", "author")
+                    }
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import an article from text",
+            "form": form,
+            "parsed": parsed,
+            "summary": importing.summary_lines(parsed) if parsed else [],
+            "body_preview": render_markdown(parsed.body) if parsed else "",
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
 
     # Bulk actions for the article list.
 
