@@ -6,6 +6,7 @@ import json
 from calendar import monthrange
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -36,6 +37,20 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A keyword shared across topics (e.g. "sleep", "medicines"): it helps find
+    related questions; visitors do not see it."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class Person(models.Model):
@@ -123,6 +138,12 @@ class Article(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
     author = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="articles_written"
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        blank=True,
+        related_name="articles",
+        help_text="Keywords used to suggest related questions.",
     )
     review_interval_months = models.PositiveSmallIntegerField(
         default=12,
@@ -354,6 +375,9 @@ class ArticleVersion(models.Model):
     content_updated_at = models.DateTimeField()
     last_reviewed_on = models.DateField()
     next_review_due = models.DateField()
+    # PostgreSQL full-text index of the words (articles.search fills it once,
+    # when the version is created); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleVersionQuerySet.as_manager()
 
@@ -607,3 +631,60 @@ class Reference(ArticlePart):
 
     def __str__(self):
         return self.citation
+
+
+class RelatedPick(models.Model):
+    """A related question an editor chose for an article; shown before the
+    computed ones, while the picked article is public."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_picks"
+    )
+    target = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="related question",
+    )
+    position = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "target"], name="relatedpick_unique_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=F("target")), name="relatedpick_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.target}"
+
+
+class RelatedLink(models.Model):
+    """A link shown on a public article page, computed by articles.related when
+    something is published or withdrawn: never per request."""
+
+    class Kind(models.TextChoices):
+        PICKED = "picked", "Picked by an editor"
+        COMPUTED = "computed", "Computed"
+        FAQ = "faq", "Full answer to an FAQ"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    target = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField()
+    faq_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For FAQ links: which FAQ (1, 2, ...)."
+    )
+
+    class Meta:
+        ordering = ["article", "kind", "position"]
+        indexes = [models.Index(fields=["target"])]
+
+    def __str__(self):
+        return f"{self.article} → {self.target} ({self.kind})"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("questions/<slug:slug>/", views.article_detail, name="detail"),
+    path("search/", views.search, name="search"),
 ]

@@ -78,6 +78,16 @@ def article_detail(request, slug):
     return response
 
 
+def search(request):
+    """Search the live articles: /search/?q=words&page=N (see articles.search)."""
+    from articles import search as article_search
+
+    results = article_search.search_page(
+        request.GET.get("q", ""), request.GET.get("page", "1")
+    )
+    return render(request, "articles/search.html", {"results": results})
+
+
 @require_POST
 @staff_member_required
 def markdown_preview(request):
