@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import importing, workflow
+from articles import importing, related, workflow
 from articles.diff import diff_content
 from articles.importer import (
     MAX_INPUT_CHARS,
@@ -38,6 +38,8 @@ from articles.models import (
     KeyTakeaway,
     Person,
     Reference,
+    RelatedPick,
+    Tag,
     Topic,
 )
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
@@ -118,6 +120,26 @@ class ReferenceInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class RelatedPickInline(admin.TabularInline):
+    model = RelatedPick
+    fk_name = "article"
+    formset = OrderedPartFormSet
+    extra = 1
+    fields = ["position", "target"]
+    autocomplete_fields = ["target"]
+    verbose_name = "related question picked by an editor"
+    verbose_name_plural = (
+        "related questions picked by editors (shown first, while they are public)"
+    )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -156,6 +178,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "author",
             "review_interval_months",
+            "tags",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -315,14 +338,15 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "short_answer", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = WORKFLOW_READONLY_FIELDS
-    autocomplete_fields = ["topic", "author"]
-    inlines = [KeyTakeawayInline, FAQInline, ReferenceInline]
+    autocomplete_fields = ["topic", "author", "tags"]
+    inlines = [KeyTakeawayInline, FAQInline, ReferenceInline, RelatedPickInline]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "short_answer", "edit_lock"]}),
         ("Body", {"fields": ["body"]}),
         ("Byline and review cycle", {"fields": ["author", "review_interval_months"]}),
+        ("Finding related questions", {"fields": ["tags"]}),
         (
             "Review and publication (changed only by the workflow buttons)",
             {"fields": WORKFLOW_READONLY_FIELDS},
@@ -362,7 +386,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        workflow.record_edit(form.instance, user=request.user)
+        article = workflow.record_edit(form.instance, user=request.user)
+        if article.is_public():
+            # Picks and tags are not reviewed text: they apply at once.
+            related.compute_links(article)
 
     # Workflow buttons, review page, versions and draft history.
 

@@ -683,7 +683,7 @@ class RelatedLink(models.Model):
     )
 
     class Meta:
-        ordering = ["article", "kind", "position"]
+        ordering = ["article", "position"]
         indexes = [models.Index(fields=["target"])]
 
     def __str__(self):

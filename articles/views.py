@@ -7,12 +7,17 @@ text a medical reviewer approved and an editor published. The working copy
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
-from articles.models import Article, ArticleVersion, Topic
+from articles.models import Article, ArticleVersion, RelatedLink, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 RECENT_ARTICLES_ON_HOME = 12
@@ -45,12 +50,50 @@ def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
+PEOPLE_ALSO_ASK = 4
+
+
+def related_context(version) -> dict:
+    """The article page's links, read from the rows articles.related stored at
+    publish time: related questions, "Read the full answer" links for FAQs, and
+    "People also ask" (the first FAQ of each related article)."""
+    links = list(
+        RelatedLink.objects.filter(
+            article_id=version.article_id, target__live_version__isnull=False
+        )
+        .select_related("target__live_version")
+        .order_by("position")
+    )
+    related = [link.target.live_version for link in links if link.kind != "faq"]
+    full_answers = {
+        link.faq_number: link.target.live_version
+        for link in links
+        if link.kind == "faq"
+    }
+    faqs = [
+        {**faq, "full_answer": full_answers.get(number)}
+        for number, faq in enumerate(version.faq_items(), start=1)
+    ]
+    also_ask = [
+        {
+            "question": other.faqs[0]["question"],
+            "url": f"{other.get_absolute_url()}#faq-1",
+        }
+        for other in related
+        if other.faqs
+    ][:PEOPLE_ALSO_ASK]
+    return {"related": related, "faqs": faqs, "also_ask": also_ask}
+
+
 def article_detail(request, slug):
-    """The live version of an article. Staff may preview the working copy at the
-    same address (automatically while nothing is live there, or with ?preview=draft)."""
+    """The live version of an article.
+
+    Staff may preview the working copy at the same address (automatically while
+    nothing is live there, or with ?preview=draft). An address an article used
+    to have answers 301 straight to its current one; a withdrawn article 410.
+    """
     staff = can_preview(request.user)
     wants_draft = staff and request.GET.get("preview") == "draft"
-    version = None
     if not wants_draft:
         version = (
             ArticleVersion.objects.live()
@@ -58,24 +101,50 @@ def article_detail(request, slug):
             .filter(slug=slug)
             .first()
         )
-    if version is not None:
-        return render(request, "articles/article_detail.html", {"version": version})
-    if not staff:
+        if version is not None:
+            return render(
+                request,
+                "articles/article_detail.html",
+                {"version": version, **related_context(version)},
+            )
+    draft = (
+        Article.objects.select_related("topic", "author", "medical_reviewer")
+        .filter(slug=slug)
+        .first()
+        if staff
+        else None
+    )
+    if draft is not None:
+        version = ArticleVersion.from_article(draft)
+        response = render(
+            request,
+            "articles/article_detail.html",
+            {
+                "version": version,
+                "faqs": version.faq_items(),
+                "banner": f"Draft preview, not public. Status: {draft.get_status_display()}.",
+                "article": draft,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
+    earlier = (
+        ArticleVersion.objects.filter(slug=slug)
+        .select_related("article__live_version")
+        .order_by("-published_at")
+        .first()
+    )
+    if earlier is None:
         raise Http404("No public article at this address.")
-    article = get_object_or_404(
-        Article.objects.select_related("topic", "author", "medical_reviewer"), slug=slug
-    )
-    response = render(
+    current = earlier.article.live_version
+    if current is not None:
+        return HttpResponsePermanentRedirect(current.get_absolute_url())
+    return render(
         request,
-        "articles/article_detail.html",
-        {
-            "version": ArticleVersion.from_article(article),
-            "banner": f"Draft preview, not public. Status: {article.get_status_display()}.",
-            "article": article,
-        },
+        "articles/410.html",
+        {"title": earlier.title, "withdrawn_at": earlier.article.withdrawn_at},
+        status=410,
     )
-    add_never_cache_headers(response)
-    return response
 
 
 def search(request):

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import related
 from articles.models import (
     FAQ,
     Article,
@@ -369,6 +370,7 @@ def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> A
     current.save(
         update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
     )
+    related.refresh_after_publish(current)
     _log(
         current,
         user=user,
@@ -396,6 +398,7 @@ def unpublish(
     if current.status == Status.PUBLISHED:
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
+    related.refresh_after_withdrawal(current)
     _log(
         current,
         user=user,

@@ -295,7 +295,7 @@ def test_topic_without_public_questions_answers_404(client):
     assert_not_found(client.get(topic.get_absolute_url()))
 
 
-def test_withdrawn_article_answers_404_and_leaves_home_and_topic_pages(
+def test_withdrawn_article_answers_410_and_leaves_home_and_topic_pages(
     client, editor, reviewer
 ):
     topic = TopicFactory(name="Skin")
@@ -312,7 +312,9 @@ def test_withdrawn_article_answers_404_and_leaves_home_and_topic_pages(
 
     workflow.unpublish(withdrawn, user=editor, comment="Guidance changed.")
 
-    assert_not_found(client.get(withdrawn.get_absolute_url()))
+    gone = client.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410
+    assert "This article has been withdrawn" in gone.content.decode()
     for url in ["/", topic.get_absolute_url()]:
         html = page(client, url)
         assert "Is eczema contagious?" in html
@@ -451,7 +453,8 @@ def test_changing_the_slug_takes_effect_only_when_the_new_version_is_published(
     assert "<h1>Is the new address live?</h1>" in page(
         client, "/questions/new-address/"
     )
-    assert_not_found(client.get("/questions/old-address/"))
+    moved = client.get("/questions/old-address/")
+    assert (moved.status_code, moved["Location"]) == (301, "/questions/new-address/")
     home = page(client, "/")
     assert 'href="/questions/new-address/"' in home
     assert 'href="/questions/old-address/"' not in home

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import related
 from articles.backup import LoadError, load_data
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             counts = load_data(data)
         except LoadError as error:
             raise CommandError(f"{file}: {error} Nothing was loaded.") from None
+        related.refresh_all()
         self.stdout.write(
             "Loaded {articles} articles, {versions} published versions, "
             "{events} log entries and {revisions} draft revisions.".format(**counts)

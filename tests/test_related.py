@@ -1,0 +1,180 @@
+"""Related questions: computed at publish time, public targets only."""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.management import call_command
+
+from articles import related, workflow
+from articles.models import Article, RelatedLink, RelatedPick, Tag
+from tests.factories import ArticleFactory, FAQFactory, TopicFactory, make_published
+
+pytestmark = pytest.mark.django_db
+
+
+def related_titles(client, article):
+    html = client.get(
+        Article.objects.get(pk=article.pk).live_version.get_absolute_url()
+    )
+    html = html.content.decode()
+    if 'class="related"' not in html:
+        return []
+    section = html[html.index('class="related"') :]
+    section = section[: section.index("</section>")]
+    return [
+        unescape(title) for title in re.findall(r'<a href="[^"]+">([^<]+)</a>', section)
+    ]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return list(Article.objects.public())
+
+
+def test_every_demo_article_shows_at_least_three_public_related_questions(client, demo):
+    public_titles = {a.live_version.title for a in Article.objects.public()}
+    for article in demo:
+        titles = related_titles(client, article)
+        assert len(titles) >= 3, article.slug
+        assert len(titles) <= related.MAX_LINKS
+        assert set(titles) <= public_titles
+        assert article.live_version.title not in titles
+
+
+def test_withdrawing_an_article_removes_every_link_to_it_at_once(client, demo, editor):
+    withdrawn = demo[0]
+    title = withdrawn.live_version.title
+    assert any(title in related_titles(client, a) for a in demo[1:])
+    workflow.unpublish(withdrawn, user=editor)
+    assert RelatedLink.objects.filter(target=withdrawn).count() == 0
+    for article in demo[1:]:
+        titles = related_titles(client, article)
+        assert title not in titles
+        assert len(titles) >= 3
+
+
+def test_same_topic_and_shared_words_rank_first(editor, reviewer):
+    sleep, heart = TopicFactory(name="Sleep"), TopicFactory(name="Heart")
+    subject = make_published(
+        editor=editor,
+        reviewer=reviewer,
+        topic=sleep,
+        title="How much sleep do babies need?",
+    )
+    close = make_published(
+        editor=editor,
+        reviewer=reviewer,
+        topic=sleep,
+        title="How much sleep do toddlers need?",
+    )
+    far = make_published(
+        editor=editor,
+        reviewer=reviewer,
+        topic=heart,
+        title="Is coffee bad for the heart?",
+    )
+    related.compute_links(Article.objects.get(pk=subject.pk))
+    targets = list(
+        RelatedLink.objects.filter(article=subject, kind="computed").values_list(
+            "target", flat=True
+        )
+    )
+    assert targets == [close.pk, far.pk]
+
+
+def test_shared_tags_beat_an_unrelated_article_in_another_topic(editor, reviewer):
+    tag = Tag.objects.create(name="Medicines", slug="medicines")
+    subject = make_published(
+        editor=editor, reviewer=reviewer, title="Is ibuprofen safe?"
+    )
+    subject.tags.add(tag)
+    tagged = make_published(
+        editor=editor, reviewer=reviewer, title="Can I take aspirin?"
+    )
+    tagged.tags.add(tag)
+    other = make_published(editor=editor, reviewer=reviewer, title="What is eczema?")
+    related.compute_links(Article.objects.get(pk=subject.pk))
+    targets = list(
+        RelatedLink.objects.filter(article=subject).values_list("target", flat=True)
+    )
+    assert targets.index(tagged.pk) < targets.index(other.pk)
+
+
+def test_editor_picks_come_first_and_only_while_public(client, editor, reviewer):
+    subject = make_published(editor=editor, reviewer=reviewer, title="Is tea healthy?")
+    for n in range(3):
+        make_published(editor=editor, reviewer=reviewer, title=f"Is drink {n} healthy?")
+    chosen = make_published(
+        editor=editor, reviewer=reviewer, title="Is green tea better?"
+    )
+    draft = ArticleFactory(title="Is this draft ever linked?")
+    RelatedPick.objects.create(article=subject, target=draft, position=1)
+    RelatedPick.objects.create(article=subject, target=chosen, position=2)
+    related.compute_links(Article.objects.get(pk=subject.pk))
+
+    titles = related_titles(client, subject)
+    assert titles[0] == "Is green tea better?"
+    assert "Is this draft ever linked?" not in titles
+    assert RelatedLink.objects.filter(target=draft).count() == 0
+
+
+def test_an_faq_answered_by_another_article_links_to_it(client, editor, reviewer):
+    answer = make_published(
+        editor=editor, reviewer=reviewer, title="Can children take ibuprofen?"
+    )
+    subject = ArticleFactory(title="Which painkillers are safe?")
+    FAQFactory(article=subject, position=1, question="Can children take ibuprofen?")
+    FAQFactory(article=subject, position=2, question="Is it safe in pregnancy?")
+    make_published(subject, editor=editor, reviewer=reviewer)
+
+    html = client.get(
+        Article.objects.get(pk=subject.pk).live_version.get_absolute_url()
+    )
+    html = html.content.decode()
+    faq_1 = html[html.index('id="faq-1"') : html.index('id="faq-2"')]
+    assert (
+        f'<a href="{answer.live_version.get_absolute_url()}">Read the full answer'
+        in faq_1
+    )
+    assert (
+        "Read the full answer"
+        not in html[html.index('id="faq-2"') :].split("</div>")[1]
+    )
+
+
+def test_people_also_ask_links_to_faq_anchors_of_related_articles(
+    client, editor, reviewer
+):
+    other = ArticleFactory(title="Is walking good exercise?")
+    FAQFactory(article=other, position=1, question="How far should I walk each day?")
+    make_published(other, editor=editor, reviewer=reviewer)
+    subject = make_published(
+        editor=editor, reviewer=reviewer, title="Is running good exercise?"
+    )
+    html = client.get(
+        Article.objects.get(pk=subject.pk).live_version.get_absolute_url()
+    )
+    section = html.content.decode().split('id="also-ask-heading"')[1]
+    url = Article.objects.get(pk=other.pk).live_version.get_absolute_url()
+    assert f'<a href="{url}#faq-1">How far should I walk each day?</a>' in section
+
+
+def test_an_edit_to_a_published_article_does_not_change_the_links_shown(
+    client, editor, reviewer
+):
+    subject = make_published(
+        editor=editor, reviewer=reviewer, title="Is salt bad for you?"
+    )
+    make_published(editor=editor, reviewer=reviewer, title="Is sugar bad for you?")
+    subject.refresh_from_db()
+    related.compute_links(subject)
+    neighbour = Article.objects.get(title="Is sugar bad for you?")
+    before = related_titles(client, neighbour)
+    subject.title = "Is this unreviewed title shown anywhere?"
+    subject.save()
+    workflow.record_edit(subject, user=editor)
+    assert related_titles(client, neighbour) == before
+    assert "Is this unreviewed title shown anywhere?" not in before
