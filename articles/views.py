@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article, ArticleVersion, RelatedLink, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.structured_data import article_head_context
 
 RECENT_ARTICLES_ON_HOME = 12
 
@@ -105,7 +106,11 @@ def article_detail(request, slug):
             return render(
                 request,
                 "articles/article_detail.html",
-                {"version": version, **related_context(version)},
+                {
+                    "version": version,
+                    **related_context(version),
+                    **article_head_context(version, request),
+                },
             )
     draft = (
         Article.objects.select_related("topic", "author", "medical_reviewer")

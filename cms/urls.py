@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles import views as article_views
+from articles.feeds import LatestArticlesFeed
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = "Health Answers editorial"
 admin.site.site_title = "Health Answers editorial"
@@ -14,6 +18,26 @@ urlpatterns = [
         "admin-tools/markdown-preview/",
         article_views.markdown_preview,
         name="markdown_preview",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(
+            template_name="robots.txt", content_type="text/plain; charset=utf-8"
+        ),
+        name="robots",
     ),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,125 @@
+"""What an article page tells search engines and link previews: its canonical
+address and Schema.org JSON-LD (who reviewed it and when, its FAQs, its place
+in the site).
+
+Everything comes from the ArticleVersion being shown, never from the working
+copy, so structured data carries only approved text (DESIGN.md invariant 1).
+"""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+# The characters that could end a <script> element or open an HTML comment
+# inside it; JSON keeps them as \u escapes (the same as Django's json_script).
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def article_head_context(version, request) -> dict:
+    """Context the article page's <head> needs (templates/articles/_head_meta.html)."""
+    return {
+        "canonical_url": canonical_url(version, request),
+        "json_ld": article_json_ld(version, request),
+    }
+
+
+def canonical_url(version, request) -> str:
+    return request.build_absolute_uri(version.get_absolute_url())
+
+
+def article_json_ld(version, request) -> str:
+    """One <script type="application/ld+json"> element, safe to print unescaped."""
+    data = {"@context": "https://schema.org", "@graph": article_graph(version, request)}
+    text = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def article_graph(version, request) -> list[dict]:
+    """The page, its FAQs (if any) and its breadcrumb trail, as Schema.org nodes."""
+    url = canonical_url(version, request)
+    home_url = request.build_absolute_uri(reverse("articles:home"))
+    topic_url = request.build_absolute_uri(version.topic.get_absolute_url())
+    page = _without_empty(
+        {
+            "@type": "MedicalWebPage",
+            "@id": url,
+            "url": url,
+            "name": version.title,
+            "description": version.short_answer,
+            "inLanguage": "en-GB",
+            "datePublished": _iso(version.first_published_at),
+            "dateModified": _iso(version.content_updated_at),
+            "lastReviewed": _iso(version.last_reviewed_on),
+            "reviewedBy": _person(version.reviewer_name, version.reviewer_credentials),
+            "author": _person(version.author_name, version.author_credentials),
+            "about": {"@type": "Thing", "name": version.topic.name},
+            "isPartOf": {
+                "@type": "WebSite",
+                "name": settings.SITE_NAME,
+                "url": home_url,
+            },
+            "publisher": {
+                "@type": "Organization",
+                "name": settings.SITE_NAME,
+                "url": home_url,
+            },
+        }
+    )
+    breadcrumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            _crumb(1, "Home", home_url),
+            _crumb(2, version.topic.name, topic_url),
+            _crumb(3, version.title, url),
+        ],
+    }
+    graph = [page, breadcrumbs]
+    if version.faqs:
+        graph.insert(1, _faq_page(version, url))
+    return graph
+
+
+def _faq_page(version, url) -> dict:
+    """Answers are the sanitised HTML the page shows (Google allows simple tags)."""
+    return {
+        "@type": "FAQPage",
+        "url": url,
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq["question"],
+                "acceptedAnswer": {"@type": "Answer", "text": faq["answer_html"]},
+            }
+            for faq in version.faqs
+        ],
+    }
+
+
+def _person(name, credentials):
+    if not name:
+        return None  # an unsaved preview may not have a reviewer yet
+    return _without_empty(
+        {"@type": "Person", "name": name, "honorificSuffix": credentials}
+    )
+
+
+def _crumb(position, name, url) -> dict:
+    return {"@type": "ListItem", "position": position, "name": name, "item": url}
+
+
+def _iso(value):
+    """ISO 8601; datetimes in the site's time zone, as the page prints them."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.isoformat()
+
+
+def _without_empty(node: dict) -> dict:
+    """Leave out what a version lacks (e.g. dates of an unpublished preview)."""
+    return {key: value for key, value in node.items() if value not in (None, "")}
