@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import related
+from articles import related, search
 from articles.models import (
     FAQ,
     Article,
@@ -332,6 +332,7 @@ def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at,
         version.next_review_due = add_months(today, current.review_interval_months)
     _validate(version, validate_unique=False, validate_constraints=False)
     version.save()
+    search.index_version(version)
     return version
 
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import related
+from articles import related, search
 from articles.backup import LoadError, load_data
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             counts = load_data(data)
         except LoadError as error:
             raise CommandError(f"{file}: {error} Nothing was loaded.") from None
+        search.index_missing_versions()
         related.refresh_all()
         self.stdout.write(
             "Loaded {articles} articles, {versions} published versions, "

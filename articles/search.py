@@ -1,0 +1,423 @@
+"""Search of the public articles: /search/?q=words&page=N.
+
+Only live versions are searched (text a medical reviewer approved and an editor
+published), never the working copy, so drafts and unpublished edits cannot leak.
+
+PostgreSQL: each version's words are indexed once, right after the version is
+created (`index_version`), into ArticleVersion.search_vector (GIN index from
+migration 0003); a search is `search_vector @@ websearch_to_tsquery(...)`,
+ranked with ts_rank and highlighted with ts_headline.
+
+SQLite: a fallback with the same interface for development and small sites:
+every word must occur somewhere in the article (LIKE), ranked by where it
+occurs. Quotes and "or" are ignored (a quoted phrase means "all these words");
+a word after "-" must not occur.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.core.paginator import Page, Paginator
+from django.db import connections, router
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import ArticleVersion
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10  # SQLite: more words only narrow an all-words search further
+SNIPPET_LENGTH = 200  # SQLite snippet, in characters
+CONFIG = "english"
+# Highlight markers: control characters, which search queries never contain
+# (clean_query drops them) and which escape() leaves alone, so highlighting can
+# be done on plain text and turned into <mark> after escaping.
+START, STOP = "\x02", "\x03"
+
+EMPTY_MESSAGE = "Type a health question or a few words, for example “blood pressure”."
+TOO_LONG_MESSAGE = (
+    f"Your search is longer than {MAX_QUERY_LENGTH} characters. Try the few words "
+    "that matter most, for example “blood pressure in pregnancy”."
+)
+NO_WORDS_MESSAGE = "Search with words, for example “blood pressure” or “sleep”."
+COMMON_WORDS_MESSAGE = (
+    "“{query}” has only very common words. Add a more specific word, for "
+    "example “sleep” or “blood pressure”."
+)
+NO_RESULTS_MESSAGE = (
+    "No answers match “{query}”. Try fewer or different words, or check the spelling."
+)
+
+# PostgreSQL's English stop words (tsearch_data/english.stop): the full-text
+# search ignores them, so the SQLite fallback ignores them too.
+STOP_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he
+    him his himself she her hers herself it its itself they them their theirs
+    themselves what which who whom this that these those am is are was were be
+    been being have has had having do does did doing a an the and but if or
+    because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under
+    again further then once here there when where why how all any both each few
+    more most other some such no nor not only own same so than too very s t can
+    will just don should now""".split()
+)
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A query token: an optional "-" (exclude), then a "quoted phrase" or a word.
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+_HIGHLIGHT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+_MARKDOWN_RULES = [
+    # Script and style blocks: the page's sanitiser drops them with their content.
+    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL), " "),
+    (re.compile(r"<[^>]*>"), " "),  # other HTML tags
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)?"), r"\1"),  # links, images: the text
+    (re.compile(r"\]\([^)]*\)?"), " "),  # what is left of a link cut in two
+    (re.compile(r"https?://\S*"), " "),  # bare addresses
+    (re.compile(r"^[ \t]*(?:[-+>]+[ \t]+)+", re.MULTILINE), ""),  # bullets, quotes
+    (re.compile(r":?-{3,}:?"), " "),  # table and horizontal rules
+    (re.compile(r"[#*_|`~\\\[\]]+"), " "),  # headings, emphasis, tables, code
+]
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain words on one line: what the index stores and snippets
+    show, without symbols a reader never sees on the page."""
+    text = markdown
+    for pattern, replacement in _MARKDOWN_RULES:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def clean_query(raw: str) -> str:
+    """The query without control characters (NUL breaks PostgreSQL) or lone
+    surrogates, and with whitespace collapsed."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", raw or "").split())
+
+
+# Indexing --------------------------------------------------------------------
+
+
+def _weighted_texts(version: ArticleVersion) -> dict[str, str]:
+    """The words of a version by weight: A title and FAQ questions, B short
+    answer, C body and FAQ answers."""
+    faqs = version.faqs or []
+    texts = {
+        "A": " ".join([version.title, *(faq["question"] for faq in faqs)]),
+        "B": version.short_answer,
+        "C": " ".join(
+            plain_text(t) for t in [version.body, *(f["answer"] for f in faqs)]
+        ),
+    }
+    return {
+        weight: _CONTROL_CHARACTERS.sub(" ", text) for weight, text in texts.items()
+    }
+
+
+def index_version(version: ArticleVersion) -> None:
+    """Fill the PostgreSQL full-text index of a new version; no-op elsewhere.
+
+    Versions are immutable, but the index is derived from their words, so it is
+    written with one UPDATE of that row (not save()). Calling it again is
+    harmless: it writes the same vector.
+    """
+    alias = router.db_for_write(ArticleVersion, instance=version)
+    if connections[alias].vendor != "postgresql":
+        return
+    vectors = [
+        SearchVector(Value(text), config=CONFIG, weight=weight)
+        for weight, text in _weighted_texts(version).items()
+    ]
+    vector = vectors[0] + vectors[1] + vectors[2]
+    ArticleVersion.objects.using(alias).filter(pk=version.pk).update(
+        search_vector=vector
+    )
+
+
+def index_missing_versions() -> int:
+    """Index every version that has no search vector yet (e.g. those published
+    before search existed): for a data migration or a management command.
+    Returns how many versions it indexed (0 on SQLite)."""
+    versions = ArticleVersion.objects.filter(search_vector__isnull=True)
+    if connections[versions.db].vendor != "postgresql":
+        return 0
+    count = 0
+    for version in versions.iterator():
+        index_version(version)
+        count += 1
+    return count
+
+
+# Results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    version: ArticleVersion
+    title: str
+    url: str
+    snippet: SafeString  # escaped text, matched words in <mark>
+    rank: float
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None for a gap ("…") between page numbers
+    href: str = ""
+    current: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str = ""
+    message: str = ""  # why there are no results, or "" when there are some
+    page_obj: Page | None = None  # a page of SearchResult items
+    total: int = 0
+
+    def href(self, page_number: int) -> str:
+        return (
+            reverse("articles:search")
+            + "?"
+            + urlencode({"q": self.query, "page": page_number})
+        )
+
+    @property
+    def page_links(self) -> list[PageLink]:
+        """Numbered links to nearby pages, with gaps ("1 2 3 4 … 9")."""
+        if self.page_obj is None or not self.page_obj.has_other_pages():
+            return []
+        numbers = self.page_obj.paginator.get_elided_page_range(
+            self.page_obj.number, on_each_side=2, on_ends=1
+        )
+        return [
+            PageLink(n, self.href(n), n == self.page_obj.number)
+            if isinstance(n, int)
+            else PageLink(None)
+            for n in numbers
+        ]
+
+    @property
+    def previous_href(self) -> str:
+        if self.page_obj is None or not self.page_obj.has_previous():
+            return ""
+        return self.href(self.page_obj.previous_page_number())
+
+    @property
+    def next_href(self) -> str:
+        if self.page_obj is None or not self.page_obj.has_next():
+            return ""
+        return self.href(self.page_obj.next_page_number())
+
+
+@dataclass
+class Terms:
+    """The words of a query: those that must occur and those that must not."""
+
+    wanted: list[str] = field(default_factory=list)
+    unwanted: list[str] = field(default_factory=list)
+
+
+def parse_terms(query: str) -> Terms:
+    """Lower-case words without stop words or duplicates, at most MAX_TERMS."""
+    terms = Terms()
+    for minus, phrase, word in _TOKEN.findall(query):
+        into = terms.unwanted if minus else terms.wanted
+        for term in _WORD.findall((phrase or word).lower()):
+            if term not in STOP_WORDS and term not in into:
+                into.append(term)
+    terms.wanted = terms.wanted[:MAX_TERMS]
+    terms.unwanted = terms.unwanted[:MAX_TERMS]
+    return terms
+
+
+def search_page(query: str, page: str) -> SearchResults:
+    """One page of live versions matching `query`, best first, or a message
+    saying why there are none. Never raises for odd input."""
+    query = clean_query(query)
+    if not query:
+        return SearchResults(message=EMPTY_MESSAGE)
+    if len(query) > MAX_QUERY_LENGTH:
+        return SearchResults(query=query[:MAX_QUERY_LENGTH], message=TOO_LONG_MESSAGE)
+    if not _WORD.search(query):
+        return SearchResults(query=query, message=NO_WORDS_MESSAGE)
+    terms = parse_terms(query)
+    if not terms.wanted and not terms.unwanted:
+        return SearchResults(
+            query=query, message=COMMON_WORDS_MESSAGE.format(query=query)
+        )
+
+    versions = (
+        ArticleVersion.objects.live()
+        .select_related("topic")
+        .defer("body_html", "search_vector")  # large, and not shown
+    )
+    if connections[versions.db].vendor == "postgresql":
+        matches, to_result = _postgresql_search(versions, query)
+    else:
+        matches, to_result = _sqlite_search(versions, terms)
+    page_obj = Paginator(matches, RESULTS_PER_PAGE).get_page(page)
+    total = page_obj.paginator.count
+    if not total:
+        return SearchResults(
+            query=query, message=NO_RESULTS_MESSAGE.format(query=query)
+        )
+    page_obj.object_list = [to_result(version) for version in page_obj.object_list]
+    return SearchResults(query=query, page_obj=page_obj, total=total)
+
+
+def _result(version: ArticleVersion, snippet: SafeString) -> SearchResult:
+    return SearchResult(
+        version=version,
+        title=version.title,
+        url=version.get_absolute_url(),
+        snippet=snippet,
+        rank=float(version.rank),
+    )
+
+
+def _highlighted_html(marked: str) -> SafeString:
+    """Text with START…STOP around matched words, as escaped HTML with <mark>.
+
+    Everything is escaped; the only tags are the <mark> pairs this function
+    writes, so stray markers (unbalanced, or from content) can do no harm.
+    """
+    parts = _HIGHLIGHT.split(marked)
+    html = []
+    for index, part in enumerate(parts):
+        text = escape(part.replace(START, "").replace(STOP, ""))
+        if text:
+            html.append(f"<mark>{text}</mark>" if index % 2 else text)
+    return mark_safe("".join(html))
+
+
+# PostgreSQL ------------------------------------------------------------------
+
+
+def _postgresql_search(versions, query: str):
+    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    document = Concat("short_answer", Value("\n\n"), "body", output_field=TextField())
+    matches = (
+        versions.filter(search_vector=search_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search_query),
+            # Computed only for the rows of the page (after ORDER BY ... LIMIT).
+            headline=SearchHeadline(
+                document,
+                search_query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_fragments=2,
+                max_words=20,
+                min_words=8,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "title")
+    )
+
+    def to_result(version):
+        # The headline is raw text from the database: strip the Markdown,
+        # then escape it, keeping only our own <mark> tags. Without a match in
+        # the short answer or body (e.g. a title match), start from the top.
+        headline = plain_text(version.headline)
+        if START not in headline:
+            headline = _window(_text_for_snippet(version), None)
+        return _result(version, _highlighted_html(headline))
+
+    return matches, to_result
+
+
+# SQLite ----------------------------------------------------------------------
+
+
+class _FAQText(Func):
+    """The questions (or answers) of a version's FAQs as one text (SQLite JSON1)."""
+
+    template = (
+        "COALESCE((SELECT group_concat(json_extract(faq.value, '$.%(key)s'), ' ') "
+        "FROM json_each(%(expressions)s) AS faq), '')"
+    )
+    output_field = TextField()
+
+    def __init__(self, expression, *, key: str):
+        if key not in ("question", "answer"):
+            raise ValueError(f"Unknown FAQ key {key!r}.")
+        super().__init__(expression, key=key)
+
+
+def _sqlite_search(versions, terms: Terms):
+    def heading(term):
+        return Q(title__icontains=term) | Q(faq_questions__icontains=term)
+
+    def anywhere(term):
+        return (
+            heading(term)
+            | Q(short_answer__icontains=term)
+            | Q(body__icontains=term)
+            | Q(faq_answers__icontains=term)
+        )
+
+    matches = versions.alias(
+        faq_questions=_FAQText("faqs", key="question"),
+        faq_answers=_FAQText("faqs", key="answer"),
+    )
+    for term in terms.wanted:
+        matches = matches.filter(anywhere(term))
+    for term in terms.unwanted:
+        matches = matches.exclude(anywhere(term))
+    # Per word: 3 in the title or an FAQ question, 2 in the short answer, else 1.
+    rank = Value(0)
+    for term in terms.wanted:
+        rank += Case(
+            When(heading(term), then=Value(3)),
+            When(short_answer__icontains=term, then=Value(2)),
+            default=Value(1),
+        )
+    matches = matches.annotate(rank=rank).order_by("-rank", "title")
+
+    longest_first = sorted(terms.wanted, key=len, reverse=True)
+    pattern = (
+        re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE)
+        if longest_first
+        else None
+    )
+
+    def to_result(version):
+        text = _text_for_snippet(version)
+        return _result(version, _highlighted_html(_window(text, pattern)))
+
+    return matches, to_result
+
+
+def _text_for_snippet(version: ArticleVersion) -> str:
+    text = plain_text(f"{version.short_answer}\n\n{version.body}")
+    return _CONTROL_CHARACTERS.sub(" ", text)
+
+
+def _window(text: str, pattern: re.Pattern | None) -> str:
+    """About SNIPPET_LENGTH characters of `text` around the first match, cut at
+    spaces, with START/STOP around every match."""
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - SNIPPET_LENGTH // 3) if match else 0
+    if start > 0:
+        start = text.find(" ", start, match.start()) + 1  # 0 if no space: word start
+        start = start or match.start()
+    end = start + SNIPPET_LENGTH
+    if end < len(text):
+        space = text.rfind(" ", start + SNIPPET_LENGTH // 2, end)
+        end = space if space > 0 else end
+    window = text[start:end]
+    if pattern:
+        window = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
+    return ("… " if start > 0 else "") + window + (" …" if end < len(text) else "")
