@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres venv lint clean
+.PHONY: run test test-sqlite test-postgres test-browser venv lint clean
 
 venv: $(VENV)/.installed
 
@@ -24,17 +24,34 @@ run: venv
 # The whole suite twice: on SQLite, then on a throwaway PostgreSQL cluster that
 # .ci/with-postgres starts and removes. Outside CI a missing PostgreSQL skips
 # that leg loudly (exit code 77 from the script); in CI it must run.
-test: test-sqlite test-postgres
+# Then the browser tests (tests/browser, Playwright driving Debian's Chromium,
+# axe-core and the Nu HTML checker), once, on SQLite: the first two legs leave
+# them out. .ci/install-test-tools installs what they need in CI; outside CI a
+# missing Chromium skips that leg loudly (exit code 77 again).
+test: test-sqlite test-postgres test-browser
 
 test-sqlite: venv
-	@echo "=== make test, leg 1 of 2: SQLite ==="
-	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "=== make test, leg 1 of 3: SQLite ==="
+	DATABASE_URL= $(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS)
 
 test-postgres: venv
-	@echo "=== make test, leg 2 of 2: PostgreSQL ==="
-	@status=0; .ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@echo "=== make test, leg 2 of 3: PostgreSQL ==="
+	@status=0; .ci/with-postgres $(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 77 ]; then \
 		echo "!!! PostgreSQL leg SKIPPED (see the reason above); the SQLite leg ran." >&2; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+test-browser: venv
+	@echo "=== make test, leg 3 of 3: browser (Chromium, axe-core, Nu HTML checker; SQLite) ==="
+	@status=0; .ci/install-test-tools || status=$$?; \
+	if [ $$status -eq 77 ]; then \
+		echo "!!! Browser leg SKIPPED (see the reason above); the other legs ran." >&2; \
+		exit 0; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	echo "DATABASE_URL= $(PY) -m pytest tests/browser -m browser $(PYTEST_ARGS)"; \
+	DATABASE_URL= $(PY) -m pytest tests/browser -m browser $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ] && [ -n "$(strip $(PYTEST_ARGS))" ]; then \
+		echo "Browser leg: PYTEST_ARGS selected no browser test."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 lint: venv
@@ -42,4 +59,4 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ci/node_modules
