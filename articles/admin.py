@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import importing, related, workflow
+from articles import caching, importing, related, workflow
 from articles.diff import diff_content
 from articles.importer import (
     MAX_INPUT_CHARS,
@@ -145,6 +145,12 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # Topic names and descriptions are on public pages.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            caching.public_content_changed()
 
 
 @admin.register(Person)
@@ -335,6 +341,9 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     list_filter = [ReviewQueueFilter, "status", "topic"]
     list_select_related = ["topic", "live_version"]
+    # Counting every article on each load is slow on large sites; the filtered
+    # count is still shown.
+    show_full_result_count = False
     search_fields = ["title", "short_answer", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = WORKFLOW_READONLY_FIELDS

@@ -688,3 +688,17 @@ class RelatedLink(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.target} ({self.kind})"
+
+
+class PublicState(models.Model):
+    """One row counting changes to what visitors can see (articles.caching):
+    page-cache keys and ETags carry the count, so no process serves an old page."""
+
+    generation = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Public content generation {self.generation}"

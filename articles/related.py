@@ -14,6 +14,7 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
+from articles.caching import public_content_changed
 from articles.models import Article, RelatedLink
 
 MAX_LINKS = 6
@@ -132,6 +133,7 @@ def compute_links(article: Article) -> None:
                 )
             )
     RelatedLink.objects.bulk_create(links)
+    public_content_changed()
 
 
 def _neighbour_ids(article: Article) -> set[int]:

@@ -7,6 +7,7 @@ text a medical reviewer approved and an editor published. The working copy
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpResponse,
@@ -17,13 +18,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from articles.caching import public_page
 from articles.models import Article, ArticleVersion, RelatedLink, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from articles.structured_data import article_head_context
 
 RECENT_ARTICLES_ON_HOME = 12
+TOPIC_PAGE_SIZE = 50
 
 
+@public_page
 def home(request):
     """Topics that have public articles, and the most recently updated questions."""
     live = ArticleVersion.objects.live()
@@ -36,14 +40,19 @@ def home(request):
     )
 
 
+@public_page
 def topic_detail(request, slug):
-    """A topic and its public questions; a topic with none is not a page yet."""
+    """A topic and its public questions, a page at a time; a topic with none
+    is not a page yet."""
     topic = get_object_or_404(Topic, slug=slug)
-    versions = ArticleVersion.objects.live().filter(topic=topic).order_by("title")
-    if not versions:
+    versions = ArticleVersion.objects.live().filter(topic=topic).order_by("title", "pk")
+    page = Paginator(versions, TOPIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list:
         raise Http404("No public articles in this topic.")
     return render(
-        request, "articles/topic_detail.html", {"topic": topic, "versions": versions}
+        request,
+        "articles/topic_detail.html",
+        {"topic": topic, "versions": page.object_list, "page_obj": page},
     )
 
 
@@ -86,6 +95,7 @@ def related_context(version) -> dict:
     return {"related": related, "faqs": faqs, "also_ask": also_ask}
 
 
+@public_page
 def article_detail(request, slug):
     """The live version of an article.
 
@@ -152,6 +162,7 @@ def article_detail(request, slug):
     )
 
 
+@public_page
 def search(request):
     """Search the live articles: /search/?q=words&page=N (see articles.search)."""
     from articles import search as article_search

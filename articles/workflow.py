@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import related, search
+from articles import caching, related, search
 from articles.models import (
     FAQ,
     Article,
@@ -372,6 +372,7 @@ def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> A
         update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
     )
     related.refresh_after_publish(current)
+    caching.public_content_changed()
     _log(
         current,
         user=user,
@@ -400,6 +401,7 @@ def unpublish(
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
     related.refresh_after_withdrawal(current)
+    caching.public_content_changed()
     _log(
         current,
         user=user,
@@ -438,6 +440,7 @@ def reconfirm_review(
     )
     current.live_version = version
     current.save(update_fields=["live_version", "updated_at"])
+    caching.public_content_changed()
     _log(
         current,
         user=user,

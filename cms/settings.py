@@ -179,6 +179,29 @@ MARKDOWNX_SERVER_CALL_LATENCY = 600
 # A fixed-height editor beside its preview, instead of one that grows with the text.
 MARKDOWNX_EDITOR_RESIZABLE = False
 
+# Caching (articles/caching.py). The page cache is per process unless
+# DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION name a shared one, e.g.
+# django.core.cache.backends.redis.RedisCache and redis://127.0.0.1:6379/1.
+# Keys carry the public-content generation, so either way is correct.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "public-pages"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000}
+        if "locmem" in os.environ.get("DJANGO_CACHE_BACKEND", "locmem")
+        else {},
+    }
+}
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+BROWSER_CACHE_SECONDS = int(os.environ.get("DJANGO_BROWSER_CACHE_SECONDS", "60"))
+SHARED_CACHE_SECONDS = int(os.environ.get("DJANGO_SHARED_CACHE_SECONDS", "300"))
+# Dotted path of a function called after a change to public content commits,
+# e.g. to purge a CDN or nginx cache (see README, "Caching").
+PUBLIC_PURGE_HOOK = os.environ.get("DJANGO_PUBLIC_PURGE_HOOK", "")
+
 # Email (the overdue-review reminders): printed to the console by default.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles import views as article_views
+from articles.caching import public_page
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import SITEMAPS
 
@@ -21,17 +22,17 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("feed/", public_page(LatestArticlesFeed()), name="feed"),
     path(
         "robots.txt",
         TemplateView.as_view(

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from articles import workflow
 from tests.factories import ArticleFactory, make_editor, make_published, make_reviewer
@@ -29,6 +30,12 @@ def pytest_terminal_summary(terminalreporter):
 def fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hash only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test's database starts afresh; so must the page cache."""
+    cache.clear()
 
 
 @pytest.fixture

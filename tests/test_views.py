@@ -580,3 +580,24 @@ def test_visitors_asking_for_preview_draft_get_the_public_text(
     assert "Draft preview" not in html
     assert response.status_code == 200
     assert [marker in html for marker in page_markers(OLD_TEXT)] == [True] * 7
+
+
+def test_topic_pages_paginate_with_a_bounded_number_of_queries(
+    client, editor, reviewer, django_assert_max_num_queries, monkeypatch
+):
+    from articles import views
+
+    monkeypatch.setattr(views, "TOPIC_PAGE_SIZE", 3)
+    topic = TopicFactory(name="Paged")
+    for n in range(7):
+        make_published(
+            editor=editor, reviewer=reviewer, topic=topic, title=f"Is {n} paged?"
+        )
+    with django_assert_max_num_queries(4):
+        first = client.get(topic.get_absolute_url())
+    html = first.content.decode()
+    assert html.count('class="question-list__answer"') == 3
+    assert "Page 1 of 3" in html and 'rel="next"' in html
+    last = client.get(topic.get_absolute_url() + "?page=99").content.decode()
+    assert last.count('class="question-list__answer"') == 1
+    assert client.get(topic.get_absolute_url() + "?page=abc").status_code == 200

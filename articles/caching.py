@@ -1,0 +1,106 @@
+"""HTTP caching and the page cache for anonymous visitors, correct across processes.
+
+What visitors can see changes only when something is published, withdrawn or
+re-reviewed, when related links are recomputed, or when a topic is edited. Each
+of those calls public_content_changed() inside its transaction, which bumps one
+counter row in the database. Public pages:
+
+- answer a conditional GET (If-None-Match / If-Modified-Since) with 304 after
+  one small query, before rendering anything;
+- keep rendered pages in Django's cache (per process by default; Redis or
+  memcached through settings) under keys that contain the counter, so once a
+  withdrawal commits no process or machine can find the old page again;
+- send Cache-Control with a short max-age for browsers and a longer s-maxage
+  for shared caches; a CDN in front is told to purge through PUBLIC_PURGE_HOOK.
+
+Logged-in staff bypass all of this and get private, uncached responses, since
+they may see previews.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+from articles.models import PublicState
+
+CACHEABLE_STATUS = {200, 301, 410}
+
+
+def public_content_changed() -> None:
+    """Call inside the transaction that changes what visitors can see."""
+    updated = PublicState.objects.filter(pk=1).update(
+        generation=F("generation") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        PublicState.objects.create(pk=1, generation=1, changed_at=timezone.now())
+    hook = getattr(settings, "PUBLIC_PURGE_HOOK", "")
+    if hook:
+        transaction.on_commit(import_string(hook))
+
+
+def current_state() -> PublicState:
+    return PublicState.objects.filter(pk=1).first() or PublicState(
+        pk=1, generation=0, changed_at=timezone.now()
+    )
+
+
+def _version_tag(state: PublicState) -> str:
+    """The counter and the time it changed: unique even if a restored database
+    counts from an earlier number while a shared cache still holds pages."""
+    return f"{state.generation}-{int(state.changed_at.timestamp() * 1_000_000)}"
+
+
+def _cache_key(request, tag: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
+    return f"page:{tag}:{request.method == 'HEAD'}:{path}"
+
+
+def public_page(view):
+    """Serve a public page with validators, Cache-Control and the page cache."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        state = current_state()
+        tag = _version_tag(state)
+        etag = f'"{tag}"'
+        last_modified = int(state.changed_at.timestamp())  # HTTP dates have seconds
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=last_modified
+        )
+        if not_modified is not None:
+            return _with_headers(not_modified, etag, last_modified)
+        key = _cache_key(request, tag)
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code in CACHEABLE_STATUS:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return _with_headers(response, etag, last_modified)
+
+    return wrapper
+
+
+def _with_headers(response, etag: str, last_modified: float):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.BROWSER_CACHE_SECONDS,
+        s_maxage=settings.SHARED_CACHE_SECONDS,
+    )
+    return response

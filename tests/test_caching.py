@@ -1,0 +1,132 @@
+"""HTTP validators, Cache-Control and the page cache (articles/caching.py)."""
+
+import pytest
+from django.urls import reverse
+
+from articles import related, workflow
+from articles.models import PublicState
+from tests.factories import make_published
+
+pytestmark = pytest.mark.django_db
+
+PURGED = []
+
+
+def record_purge():
+    PURGED.append("purged")
+
+
+def get(client, url, **headers):
+    return client.get(url, headers=headers)
+
+
+def test_public_pages_send_validators_and_cache_control(client, article):
+    for url in [
+        "/",
+        article.topic.get_absolute_url(),
+        article.get_absolute_url(),
+        "/feed/",
+    ]:
+        response = get(client, url)
+        assert response.status_code == 200, url
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"].endswith("GMT")
+        assert "public" in response["Cache-Control"]
+        assert "max-age=60" in response["Cache-Control"]
+        assert "s-maxage=300" in response["Cache-Control"]
+
+
+def test_conditional_get_is_answered_304_without_rendering(
+    client, article, django_assert_max_num_queries
+):
+    etag = get(client, article.get_absolute_url())["ETag"]
+    with django_assert_max_num_queries(1):
+        response = get(client, article.get_absolute_url(), if_none_match=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_if_modified_since_is_honoured(client, article):
+    last_modified = get(client, article.get_absolute_url())["Last-Modified"]
+    response = get(client, article.get_absolute_url(), if_modified_since=last_modified)
+    assert response.status_code == 304
+
+
+def test_a_cached_page_costs_one_query(client, article, django_assert_max_num_queries):
+    first = get(client, article.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        second = get(client, article.get_absolute_url())
+    assert second.content == first.content
+
+
+def test_publishing_anything_changes_the_validator_and_the_cached_page(
+    client, editor, reviewer, article
+):
+    before = get(client, article.get_absolute_url())
+    article.short_answer = "A newly approved answer."
+    article.save()
+    workflow.record_edit(article, user=editor)
+    assert get(client, article.get_absolute_url())["ETag"] == before["ETag"]
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor)
+
+    stale = get(client, article.get_absolute_url(), if_none_match=before["ETag"])
+    assert stale.status_code == 200
+    assert stale["ETag"] != before["ETag"]
+    assert "A newly approved answer." in stale.content.decode()
+
+
+def test_a_withdrawal_takes_effect_at_once_for_a_cached_page(client, editor, article):
+    assert get(client, article.get_absolute_url()).status_code == 200
+    assert get(client, article.get_absolute_url()).status_code == 200  # cached
+    workflow.unpublish(article, user=editor, comment="Safety")
+    assert get(client, article.get_absolute_url()).status_code == 410
+
+
+def test_recomputed_related_links_and_topic_edits_change_the_validator(
+    client, editor, article
+):
+    generation = PublicState.objects.get().generation
+    related.compute_links(article)
+    assert PublicState.objects.get().generation == generation + 1
+
+    client.force_login(editor)
+    topic = article.topic
+    client.post(
+        reverse("admin:articles_topic_change", args=[topic.pk]),
+        {"name": "Renamed topic", "slug": topic.slug, "description": ""},
+    )
+    assert PublicState.objects.get().generation == generation + 2
+
+
+def test_staff_responses_are_private_and_never_reach_the_cache(
+    client, editor, reviewer, article
+):
+    article.short_answer = "Draft words for staff only."
+    article.save()
+    workflow.record_edit(article, user=editor)
+    client.force_login(editor)
+    preview = client.get(article.live_version.get_absolute_url() + "?preview=draft")
+    assert "Draft words for staff only." in preview.content.decode()
+    assert "private" in preview["Cache-Control"]
+    client.logout()
+    public = client.get(article.live_version.get_absolute_url() + "?preview=draft")
+    assert "Draft words for staff only." not in public.content.decode()
+
+
+def test_head_requests_are_answered(client, article):
+    response = client.head(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response["ETag"]
+
+
+def test_the_purge_hook_runs_after_a_change_commits(
+    settings, editor, reviewer, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_PURGE_HOOK = "tests.test_caching.record_purge"
+    PURGED.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_published(editor=editor, reviewer=reviewer)
+    assert PURGED  # at least once, after the commit
