@@ -16,6 +16,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ from articles.models import (
     content_fingerprint,
 )
 from articles.rendering import render_markdown
+
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 FORMAT_NAME = "health-answers-export"
 FORMAT_VERSION = 1
@@ -395,6 +398,16 @@ def _load(data) -> dict[str, int]:
                 }
                 for faq in version.faqs
             ]
+            for reference in version.references:
+                url = reference.get("url", "")
+                if url:
+                    try:
+                        WEB_ADDRESS(url)
+                    except ValidationError:
+                        raise LoadError(
+                            f"{where}, version {version.number}: reference URL "
+                            f"{url!r} is not an http(s) web address."
+                        ) from None
             if content_fingerprint(version.content()) != version.content_hash:
                 raise LoadError(
                     f"{where}, version {version.number}: the text does not match its "

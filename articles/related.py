@@ -15,14 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles.caching import public_content_changed
-from articles.models import Article, RelatedLink
+from articles.models import Article, RelatedLink, RelatedPick
 
 MAX_LINKS = 6
 # Candidates scored for one article: its topic and tag neighbours, plus the most
 # recently updated others, so publishing stays cheap however large the site is.
 CANDIDATE_LIMIT = 300
-# How alike an FAQ question and another article's question must be to link them.
-FAQ_MATCH = 0.5
 
 STOP_WORDS = frozenset(
     """a about after again all also am an and any are as at be because been before
@@ -114,19 +112,16 @@ def compute_links(article: Article) -> None:
             )
         )
 
-    titles = [(words(other.live_version.title), other) for other in candidates]
+    asks = {}
+    for other in candidates:
+        asks.setdefault(frozenset(words(other.live_version.title)), other)
     for number, faq in enumerate(version.faqs, start=1):
-        question = words(faq["question"])
-        best = max(
-            ((similarity(question, title), other) for title, other in titles),
-            key=lambda pair: pair[0],
-            default=(0.0, None),
-        )
-        if best[0] >= FAQ_MATCH:
+        answered_by = asks.get(frozenset(words(faq["question"])))
+        if answered_by is not None:
             links.append(
                 RelatedLink(
                     article=article,
-                    target=best[1],
+                    target=answered_by,
                     kind="faq",
                     position=number,
                     faq_number=number,
@@ -152,9 +147,13 @@ def refresh_after_publish(article: Article) -> None:
     """A newly published article gets its links, and its neighbours may now
     link to it."""
     compute_links(article)
-    for neighbour in Article.objects.public().filter(
-        pk__in=_neighbour_ids(article) - {article.pk}
-    ):
+    # Neighbours, and articles whose editors picked this one (a pick shows
+    # again as soon as its target is public again).
+    picked_by = set(
+        RelatedPick.objects.filter(target=article).values_list("article_id", flat=True)
+    )
+    affected = (_neighbour_ids(article) | picked_by) - {article.pk}
+    for neighbour in Article.objects.public().filter(pk__in=affected):
         compute_links(neighbour)
 
 

@@ -42,9 +42,19 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "templat
 MAX_MARKDOWN_LENGTH = 200_000
 
 
+# Ids the page itself uses; a body heading must not take one (the skip link
+# targets #main, "People also ask" links to #faq-1, ...).
+PAGE_IDS = {"main", "short-answer-heading", "takeaways-heading", "faqs-heading",
+            "references-heading", "related-heading", "also-ask-heading"}  # fmt: skip
+
+
 def _heading_id(value: str, separator: str) -> str:
-    """Heading ids share one namespace with the page, so keep them short and plain."""
-    return slugify(value)[:60] or "section"
+    """Heading ids share one namespace with the page: short, plain, and never
+    one of the page's own ids."""
+    slug = slugify(value)[:60] or "section"
+    if slug in PAGE_IDS or slug.startswith("faq-"):
+        return f"section-{slug}"
+    return slug
 
 
 def render_markdown(text: str) -> str:

@@ -220,3 +220,16 @@ def test_a_published_status_without_a_live_version_is_refused(varied_content, tm
     with pytest.raises(CommandError, match="does not fit the export format"):
         call_command("load_articles", str(path))
     assert Article.objects.count() == 0
+
+
+def test_a_non_web_reference_url_in_a_file_is_refused(varied_content, tmp_path):
+    data = backup.export_data()
+    wipe_everything()
+    live = next(a for a in data["articles"] if a["live_version"])
+    version = live["versions"][-1]
+    version["references"] = [{"citation": "Evil", "url": "javascript:alert(1)"}]
+    path = tmp_path / "evil-url.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="is not an http\\(s\\) web address"):
+        call_command("load_articles", str(path))
+    assert Article.objects.count() == 0

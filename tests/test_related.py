@@ -178,3 +178,51 @@ def test_an_edit_to_a_published_article_does_not_change_the_links_shown(
     workflow.record_edit(subject, user=editor)
     assert related_titles(client, neighbour) == before
     assert "Is this unreviewed title shown anywhere?" not in before
+
+
+def test_faqs_never_link_to_an_article_about_something_else(client, editor, reviewer):
+    make_published(
+        editor=editor,
+        reviewer=reviewer,
+        title="Is it safe to take paracetamol during pregnancy?",
+    )
+    subject = ArticleFactory(title="Which painkillers can I take?")
+    FAQFactory(
+        article=subject,
+        position=1,
+        question="Is it safe to take ibuprofen during pregnancy?",
+        answer="No, avoid it.",
+    )
+    make_published(subject, editor=editor, reviewer=reviewer)
+    assert RelatedLink.objects.filter(article=subject, kind="faq").count() == 0
+
+
+def test_a_picked_article_shows_again_when_it_is_published_again(
+    client, editor, reviewer
+):
+    subject = make_published(editor=editor, reviewer=reviewer, title="Is rice healthy?")
+    picked = make_published(editor=editor, reviewer=reviewer, title="Is pasta healthy?")
+    RelatedPick.objects.create(article=subject, target=picked, position=1)
+    related.compute_links(Article.objects.get(pk=subject.pk))
+    workflow.unpublish(picked, user=editor)
+    assert "Is pasta healthy?" not in related_titles(client, subject)
+
+    picked.refresh_from_db()
+    picked.short_answer = "Yes, in moderation."
+    picked.save()
+    workflow.record_edit(picked, user=editor)
+    workflow.submit_for_review(picked, user=editor)
+    workflow.approve_medical_review(picked, user=reviewer)
+    workflow.publish(picked, user=editor)
+
+    assert related_titles(client, subject)[0] == "Is pasta healthy?"
+
+
+def test_a_draft_picked_in_advance_shows_once_published(client, editor, reviewer):
+    subject = make_published(
+        editor=editor, reviewer=reviewer, title="Is bread healthy?"
+    )
+    upcoming = ArticleFactory(title="Is rye bread healthier?")
+    RelatedPick.objects.create(article=subject, target=upcoming, position=1)
+    make_published(upcoming, editor=editor, reviewer=reviewer)
+    assert related_titles(client, subject)[0] == "Is rye bread healthier?"

@@ -91,3 +91,10 @@ def test_studies_table_from_seed_renders_as_a_table(seed_text):
         "<td>No significant increase in miscarriage rates linked to intercourse.</td>"
         in html
     )
+
+
+@pytest.mark.parametrize("heading", ["Main", "FAQ 1", "Related heading"])
+def test_body_headings_never_take_the_pages_own_ids(heading):
+    html = render_markdown(f"## {heading}\n")
+    assert re.search(r'id="(main|faq-1|related-heading)"', html) is None
+    assert 'id="section-' in html
