@@ -22,7 +22,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -34,28 +34,32 @@ from articles.models import PublicState
 CACHEABLE_STATUS = {200, 301, 410}
 
 
+def _now_us() -> int:
+    return int(timezone.now().timestamp() * 1_000_000)
+
+
 def public_content_changed() -> None:
     """Call inside the transaction that changes what visitors can see."""
     updated = PublicState.objects.filter(pk=1).update(
-        generation=F("generation") + 1, changed_at=timezone.now()
+        generation=F("generation") + 1, changed_us=_now_us()
     )
     if not updated:
-        PublicState.objects.create(pk=1, generation=1, changed_at=timezone.now())
+        PublicState.objects.create(pk=1, generation=1, changed_us=_now_us())
     hook = getattr(settings, "PUBLIC_PURGE_HOOK", "")
     if hook:
         transaction.on_commit(import_string(hook))
 
 
-def current_state() -> PublicState:
-    return PublicState.objects.filter(pk=1).first() or PublicState(
-        pk=1, generation=0, changed_at=timezone.now()
-    )
-
-
-def _version_tag(state: PublicState) -> str:
-    """The counter and the time it changed: unique even if a restored database
-    counts from an earlier number while a shared cache still holds pages."""
-    return f"{state.generation}-{int(state.changed_at.timestamp() * 1_000_000)}"
+def current_state() -> tuple[int, int]:
+    """(generation, changed_us), read on every public request: a fixed SQL
+    statement, since building an ORM query took longer than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT generation, changed_us FROM {PublicState._meta.db_table} "
+            "WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, 0)
 
 
 def _cache_key(request, tag: str) -> str:
@@ -72,10 +76,12 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        state = current_state()
-        tag = _version_tag(state)
+        generation, changed_us = current_state()
+        # The change time makes the tag unique even if a restored database
+        # counts from an earlier number while a shared cache still holds pages.
+        tag = f"{generation}-{changed_us}"
         etag = f'"{tag}"'
-        last_modified = int(state.changed_at.timestamp())  # HTTP dates have seconds
+        last_modified = changed_us // 1_000_000  # HTTP dates have whole seconds
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )

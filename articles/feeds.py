@@ -33,9 +33,9 @@ class LatestArticlesFeed(Feed):
 
     def items(self, request):
         versions = list(
-            ArticleVersion.objects.live().order_by("-published_at", "-pk")[
-                :ITEMS_IN_FEED
-            ]
+            ArticleVersion.objects.live()
+            .listing()
+            .order_by("-published_at", "-pk")[:ITEMS_IN_FEED]
         )
         for version in versions:
             # Unique per version and never changing: a re-review is a new item.

@@ -312,10 +312,25 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
+# Columns of a version that only its own page needs.
+LONG_VERSION_FIELDS = (
+    "body",
+    "body_html",
+    "search_vector",
+    "references",
+    "key_takeaways",
+)
+
+
 class ArticleVersionQuerySet(models.QuerySet):
     def live(self):
         """Versions visitors see now: the live version of each public article."""
         return self.filter(live_for__isnull=False)
+
+    def listing(self):
+        """Without the long texts (body, HTML, search index): for lists, links and
+        sitemaps, which show titles and short answers only."""
+        return self.defer(*LONG_VERSION_FIELDS)
 
     def overdue_for_review(self, today: datetime.date):
         """Live versions whose periodic medical review date has passed."""
@@ -692,10 +707,13 @@ class RelatedLink(models.Model):
 
 class PublicState(models.Model):
     """One row counting changes to what visitors can see (articles.caching):
-    page-cache keys and ETags carry the count, so no process serves an old page."""
+    page-cache keys and ETags carry the count, so no process serves an old page.
+    Plain integers, so reading it on every request is one cheap query."""
 
     generation = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
+    changed_us = models.BigIntegerField(
+        default=0, help_text="When it last changed, in microseconds since 1970."
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -52,10 +52,20 @@ def _profile(version) -> set[str]:
 
 
 def _candidates(article: Article) -> list[Article]:
+    # Only what scoring needs: loading whole versions (HTML and all) for
+    # hundreds of candidates made publishing slow.
     public = (
         Article.objects.public()
         .exclude(pk=article.pk)
         .select_related("live_version")
+        .only(
+            "pk",
+            "topic_id",
+            "live_version__title",
+            "live_version__short_answer",
+            "live_version__faqs",
+            "live_version__published_at",
+        )
         .prefetch_related("tags")
     )
     tag_ids = list(article.tags.values_list("pk", flat=True))

@@ -46,7 +46,7 @@ class ArticleSitemap(Sitemap):
     limit = URLS_PER_FILE
 
     def items(self):
-        return ArticleVersion.objects.live().order_by("pk")
+        return ArticleVersion.objects.live().only("slug", "published_at").order_by("pk")
 
     def lastmod(self, version):
         return version.published_at

@@ -19,7 +19,13 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from articles.caching import public_page
-from articles.models import Article, ArticleVersion, RelatedLink, Topic
+from articles.models import (
+    LONG_VERSION_FIELDS,
+    Article,
+    ArticleVersion,
+    RelatedLink,
+    Topic,
+)
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from articles.structured_data import article_head_context
 
@@ -32,9 +38,11 @@ def home(request):
     """Topics that have public articles, and the most recently updated questions."""
     live = ArticleVersion.objects.live()
     topics = Topic.objects.filter(versions__in=live).distinct()
-    recent = live.select_related("topic").order_by("-content_updated_at")[
-        :RECENT_ARTICLES_ON_HOME
-    ]
+    recent = (
+        live.listing()
+        .select_related("topic")
+        .order_by("-content_updated_at")[:RECENT_ARTICLES_ON_HOME]
+    )
     return render(
         request, "articles/home.html", {"topics": topics, "recent_versions": recent}
     )
@@ -45,7 +53,12 @@ def topic_detail(request, slug):
     """A topic and its public questions, a page at a time; a topic with none
     is not a page yet."""
     topic = get_object_or_404(Topic, slug=slug)
-    versions = ArticleVersion.objects.live().filter(topic=topic).order_by("title", "pk")
+    versions = (
+        ArticleVersion.objects.live()
+        .listing()
+        .filter(topic=topic)
+        .order_by("title", "pk")
+    )
     page = Paginator(versions, TOPIC_PAGE_SIZE).get_page(request.GET.get("page"))
     if not page.object_list:
         raise Http404("No public articles in this topic.")
@@ -72,6 +85,7 @@ def related_context(version) -> dict:
             article_id=version.article_id, target__live_version__isnull=False
         )
         .select_related("target__live_version")
+        .defer(*(f"target__live_version__{name}" for name in LONG_VERSION_FIELDS))
         .order_by("position")
     )
     related = [link.target.live_version for link in links if link.kind != "faq"]
