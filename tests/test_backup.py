@@ -65,6 +65,17 @@ def wipe_everything():
     get_user_model().objects.all().delete()
 
 
+def tampered_file(tmp_path, change) -> str:
+    """Export, empty the database, apply `change` to the first live article's
+    record, and write the file: a backup someone altered."""
+    data = backup.export_data()
+    wipe_everything()
+    change(next(a for a in data["articles"] if a["live_version"]))
+    path = tmp_path / "altered.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
 def comparable(export):
     return {key: value for key, value in export.items() if key != "exported_at"}
 
@@ -180,17 +191,19 @@ def test_a_missing_file_is_reported(tmp_path):
 
 
 def test_markup_in_a_file_is_never_trusted(client, varied_content, tmp_path):
-    data = backup.export_data()
-    wipe_everything()
-    live = next(a for a in data["articles"] if a["live_version"])
-    version = live["versions"][-1]
-    version["body_html"] = "<script>alert(1)</script>"
-    for faq in version["faqs"]:
-        faq["answer_html"] = "<img src=x onerror=alert(1)>"
-    path = tmp_path / "hostile.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    call_command("load_articles", str(path))
-    html = client.get(f"/questions/{version['slug']}/").content.decode()
+    altered = {}
+
+    def add_markup(live):
+        version = live["versions"][-1]
+        version["body_html"] = "<script>alert(1)</script>"
+        for faq in version["faqs"]:
+            faq["answer_html"] = "<img src=x onerror=alert(1)>"
+        altered["slug"] = version["slug"]
+
+    call_command("load_articles", tampered_file(tmp_path, add_markup))
+    response = client.get(f"/questions/{altered['slug']}/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "onerror" not in html
 
@@ -198,38 +211,30 @@ def test_markup_in_a_file_is_never_trusted(client, varied_content, tmp_path):
 def test_a_version_whose_text_does_not_match_its_fingerprint_is_refused(
     varied_content, tmp_path
 ):
-    data = backup.export_data()
-    wipe_everything()
-    live = next(a for a in data["articles"] if a["live_version"])
-    live["versions"][-1]["body"] = "## Words no reviewer saw\n"
-    path = tmp_path / "tampered.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    def rewrite(live):
+        live["versions"][-1]["body"] = "## Words no reviewer saw\n"
+
     with pytest.raises(CommandError, match="does not match its recorded fingerprint"):
-        call_command("load_articles", str(path))
+        call_command("load_articles", tampered_file(tmp_path, rewrite))
     assert Article.objects.count() == 0
 
 
 def test_a_published_status_without_a_live_version_is_refused(varied_content, tmp_path):
-    data = backup.export_data()
-    wipe_everything()
-    live = next(a for a in data["articles"] if a["live_version"])
-    live["live_version"] = None
-    live["status"] = "published"
-    path = tmp_path / "inconsistent.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    def unlink(live):
+        live["live_version"] = None
+        live["status"] = "published"
+
     with pytest.raises(CommandError, match="does not fit the export format"):
-        call_command("load_articles", str(path))
+        call_command("load_articles", tampered_file(tmp_path, unlink))
     assert Article.objects.count() == 0
 
 
 def test_a_non_web_reference_url_in_a_file_is_refused(varied_content, tmp_path):
-    data = backup.export_data()
-    wipe_everything()
-    live = next(a for a in data["articles"] if a["live_version"])
-    version = live["versions"][-1]
-    version["references"] = [{"citation": "Evil", "url": "javascript:alert(1)"}]
-    path = tmp_path / "evil-url.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    def add_script_url(live):
+        live["versions"][-1]["references"] = [
+            {"citation": "Evil", "url": "javascript:alert(1)"}
+        ]
+
     with pytest.raises(CommandError, match="is not an http\\(s\\) web address"):
-        call_command("load_articles", str(path))
+        call_command("load_articles", tampered_file(tmp_path, add_script_url))
     assert Article.objects.count() == 0
