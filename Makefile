@@ -60,3 +60,15 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ci/node_modules
+
+# The benchmark (bench/README.md): a throwaway database with synthetic articles,
+# gunicorn on 127.0.0.1, wrk against the public pages and a bare Django view;
+# prints a Markdown table and saves it in bench/results/. Needs Debian's `wrk`
+# (installed by the script when CI=true). BENCH_ARGS goes to bench/run.py, e.g.
+#   make bench BENCH_ARGS="--articles 10000 --database postgres --duration 20"
+# (--articles N, --database sqlite|postgres, --duration S, --connections C,
+# --cache both|off|on, --tag MACHINE; bench/run.py --help lists them all).
+BENCH_ARGS ?= --articles 1000
+.PHONY: bench
+bench: venv
+	$(PY) bench/run.py $(BENCH_ARGS)
