@@ -21,8 +21,9 @@ articles the rows are written the same way in bulk instead:
 - search.index_missing_versions() (PostgreSQL full-text vectors);
 - the related links of every article, as related.refresh_all() would store
   them, computed in memory (`_related_rows`: the same candidates, scores and
-  FAQ links without two queries per article that load 600 full versions); a
-  sample is recomputed with related.compute_links() and must come out the same.
+  FAQ links, without two queries per article over hundreds of candidates); a
+  sample is recomputed with related.compute_links() and must come out the same;
+- ANALYZE on PostgreSQL, as autovacuum would do soon after such a load.
 
 Markdown is rendered once per distinct text: bodies are an article's own
 opening paragraph followed by one of a few dozen shared bodies, and the HTML of
@@ -720,9 +721,6 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
 
     with timer.phase("search index"):
         indexed = search.index_missing_versions()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
     say(f"    {indexed:,} versions indexed")
 
     with timer.phase(f"related links ({bulk_count:,})"):
@@ -734,6 +732,10 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
             publish_seconds = workflow_publish(
                 content, bulk_count, editor, reviewers, authors, topics, tags
             )
+    if connection.vendor == "postgresql":
+        with timer.phase("analyze"):  # planner statistics, as autovacuum would
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     say(f"  generation: {timer.total:.1f} s in all")
     kinds = dict(
         RelatedLink.objects.values_list("kind").annotate(n=Count("pk")).order_by()
