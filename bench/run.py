@@ -386,7 +386,7 @@ class Server:
         page leaves up to one request per connection behind, which would
         otherwise load the next measurement."""
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             started = time.monotonic()
             try:
                 get(self.port, "/bench/hello/", timeout=limit)
@@ -579,6 +579,24 @@ def machine() -> dict:
     }
 
 
+def busy_cpu(seconds=2.0) -> float:
+    """Share of the CPUs other processes used over `seconds` while the
+    benchmark itself was idle: a busy machine gives low figures."""
+
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split()[1:9]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    try:
+        busy_before, total_before = sample()
+        time.sleep(seconds)
+        busy_after, total_after = sample()
+    except (OSError, ValueError):
+        return 0.0
+    return (busy_after - busy_before) / max(total_after - total_before, 1)
+
+
 def git_revision() -> str:
     def git(*args):
         return subprocess.run(
@@ -668,6 +686,7 @@ class Run:
         connections.close_all()
 
         results, rss, bare = [], {}, []
+        busy = [busy_cpu()]
         for n, mode in enumerate(modes):
             env = {**os.environ}
             if mode == "off":
@@ -687,6 +706,8 @@ class Run:
             rss[mode]["end"] = self.server.worker_rss_mb()
             self.server.stop()
             self.server = None
+        busy.append(busy_cpu())
+        facts["busy"] = busy
 
         report = Report(
             args,
@@ -708,12 +729,23 @@ class Run:
             say(f"bench: saved {path.relative_to(ROOT)}")
         return 0
 
+    def load(self, wrk, paths, seconds, headers=()) -> dict:
+        """One wrk run; stops the benchmark if gunicorn died meanwhile."""
+        stats = wrk.run(self.server.port, paths, seconds, headers)
+        status = self.server.process.poll()
+        if status is not None:
+            raise RuntimeError(
+                f"gunicorn exited with status {status} while wrk loaded "
+                f"{paths[0]}; its log ends with:\n{self.server.log_tail()}"
+            )
+        return stats
+
     def measure_bare(self, wrk, when: str) -> dict:
         path = "/bench/hello/"
         self.server.drain()
         if self.args.warmup:
-            wrk.run(self.server.port, [path], self.args.warmup)
-        stats = wrk.run(self.server.port, [path], self.args.duration)
+            self.load(wrk, [path], self.args.warmup)
+        stats = self.load(wrk, [path], self.args.duration)
         say(f"  bare view ({when}): {stats['rps']:,.0f} req/s")
         return stats
 
@@ -747,10 +779,10 @@ class Run:
                 return row
         paths = page.rotate or [page.path]
         if self.args.warmup:
-            wrk.run(port, paths, self.args.warmup, headers)
+            self.load(wrk, paths, self.args.warmup, headers)
             self.server.drain()
         self.server.new_log_problems()
-        stats = wrk.run(port, paths, self.args.duration, headers)
+        stats = self.load(wrk, paths, self.args.duration, headers)
         row["rss"] = max(self.server.worker_rss_mb(), default=0)
         self.server.drain()
         row["stats"] = stats
@@ -897,7 +929,15 @@ class Report:
             "- URLs: " + "; ".join(urls) + ".",
             *[f"- {note}" for note in notes],
             f"- Bare view: {number(self.bare[0]['rps'])} req/s at the start, "
-            f"{number(self.bare[-1]['rps'])} at the end ({drift:+.1%}).",
+            f"{number(self.bare[-1]['rps'])} at the end ({drift:+.1%}). Other "
+            "processes kept the CPUs "
+            + " and ".join(f"{b:.0%}" for b in self.facts["busy"])
+            + " busy just before and after the measurements"
+            + (
+                " (**a busy machine: the figures may be low**)."
+                if max(self.facts["busy"]) > 0.1 or abs(drift) > 0.1
+                else "."
+            ),
             "- SQL/request and app ms: queries of one request after the first, "
             "and the median time of three, in process (django.test.Client, "
             "no network) with the same settings and database. bytes/response "
