@@ -85,7 +85,13 @@ def related_context(version) -> dict:
             article_id=version.article_id, target__live_version__isnull=False
         )
         .select_related("target__live_version")
-        .defer(*(f"target__live_version__{name}" for name in LONG_VERSION_FIELDS))
+        # Only the targets' live titles, URLs and FAQ questions are shown: skip
+        # the long texts of both the target's working copy and its live version.
+        .defer(
+            "target__body",
+            "target__body_html",
+            *(f"target__live_version__{name}" for name in LONG_VERSION_FIELDS),
+        )
         .order_by("position")
     )
     related = [link.target.live_version for link in links if link.kind != "faq"]
