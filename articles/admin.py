@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import caching, importing, related, workflow
+from articles import caching, importing, pages, related, workflow
 from articles.diff import diff_content
 from articles.importer import (
     MAX_INPUT_CHARS,
@@ -150,6 +150,7 @@ class TopicAdmin(admin.ModelAdmin):
         # Topic names and descriptions are on public pages.
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+            pages.forget_topic(obj)
             caching.public_content_changed()
 
 
@@ -542,7 +543,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request,
             "articles/article_detail.html",
-            {"version": version, "banner": banner, "article": article},
+            pages.preview_context(version, banner=banner, article=article),
         )
 
     @method_decorator(require_POST)

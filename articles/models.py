@@ -720,3 +720,34 @@ class PublicState(models.Model):
 
     def __str__(self):
         return f"Public content generation {self.generation}"
+
+
+class ArticlePage(models.Model):
+    """A public article page's <head> tags and main block as HTML, rendered by
+    articles.pages when a version is published or its links change, so a visit
+    reads one row and renders no Markdown and no per-item template loops.
+
+    Derived data: a row whose version is no longer live, or that was rendered
+    by other templates (`renderer`), is ignored and rendered again.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="page"
+    )
+    version = models.ForeignKey(
+        ArticleVersion, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField()
+    head_html = models.TextField()
+    content_html = models.TextField()
+    renderer = models.CharField(
+        max_length=64, help_text="Fingerprint of the templates that rendered it."
+    )
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Rendered page of {self.article}"

@@ -14,6 +14,7 @@ import re
 from django.db import transaction
 from django.db.models import Q
 
+from articles import pages
 from articles.caching import public_content_changed
 from articles.models import Article, RelatedLink, RelatedPick
 
@@ -84,6 +85,7 @@ def compute_links(article: Article) -> None:
     RelatedLink.objects.filter(article=article).delete()
     version = article.live_version
     if version is None:
+        pages.refresh(article)
         return
     links = []
     picked = [
@@ -138,6 +140,7 @@ def compute_links(article: Article) -> None:
                 )
             )
     RelatedLink.objects.bulk_create(links)
+    pages.refresh(article)
     public_content_changed()
 
 

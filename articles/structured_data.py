@@ -19,30 +19,31 @@ from django.utils.safestring import mark_safe
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def article_head_context(version, request) -> dict:
-    """Context the article page's <head> needs (templates/articles/_head_meta.html)."""
+def article_head_context(version, origin: str) -> dict:
+    """Context the article page's <head> needs (templates/articles/_head_meta.html);
+    `origin` ("https://example.org") starts every absolute address."""
     return {
-        "canonical_url": canonical_url(version, request),
-        "json_ld": article_json_ld(version, request),
+        "canonical_url": canonical_url(version, origin),
+        "json_ld": article_json_ld(version, origin),
     }
 
 
-def canonical_url(version, request) -> str:
-    return request.build_absolute_uri(version.get_absolute_url())
+def canonical_url(version, origin: str) -> str:
+    return origin + version.get_absolute_url()
 
 
-def article_json_ld(version, request) -> str:
+def article_json_ld(version, origin: str) -> str:
     """One <script type="application/ld+json"> element, safe to print unescaped."""
-    data = {"@context": "https://schema.org", "@graph": article_graph(version, request)}
+    data = {"@context": "https://schema.org", "@graph": article_graph(version, origin)}
     text = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-def article_graph(version, request) -> list[dict]:
+def article_graph(version, origin: str) -> list[dict]:
     """The page, its FAQs (if any) and its breadcrumb trail, as Schema.org nodes."""
-    url = canonical_url(version, request)
-    home_url = request.build_absolute_uri(reverse("articles:home"))
-    topic_url = request.build_absolute_uri(version.topic.get_absolute_url())
+    url = canonical_url(version, origin)
+    home_url = origin + reverse("articles:home")
+    topic_url = origin + version.topic.get_absolute_url()
     page = _without_empty(
         {
             "@type": "MedicalWebPage",

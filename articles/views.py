@@ -18,16 +18,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from articles import pages
 from articles.caching import public_page
-from articles.models import (
-    LONG_VERSION_FIELDS,
-    Article,
-    ArticleVersion,
-    RelatedLink,
-    Topic,
-)
+from articles.models import Article, ArticleVersion, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
-from articles.structured_data import article_head_context
 
 RECENT_ARTICLES_ON_HOME = 12
 TOPIC_PAGE_SIZE = 50
@@ -73,48 +67,6 @@ def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-PEOPLE_ALSO_ASK = 4
-
-
-def related_context(version) -> dict:
-    """The article page's links, read from the rows articles.related stored at
-    publish time: related questions, "Read the full answer" links for FAQs, and
-    "People also ask" (the first FAQ of each related article)."""
-    links = list(
-        RelatedLink.objects.filter(
-            article_id=version.article_id, target__live_version__isnull=False
-        )
-        .select_related("target__live_version")
-        # Only the targets' live titles, URLs and FAQ questions are shown: skip
-        # the long texts of both the target's working copy and its live version.
-        .defer(
-            "target__body",
-            "target__body_html",
-            *(f"target__live_version__{name}" for name in LONG_VERSION_FIELDS),
-        )
-        .order_by("position")
-    )
-    related = [link.target.live_version for link in links if link.kind != "faq"]
-    full_answers = {
-        link.faq_number: link.target.live_version
-        for link in links
-        if link.kind == "faq"
-    }
-    faqs = [
-        {**faq, "full_answer": full_answers.get(number)}
-        for number, faq in enumerate(version.faq_items(), start=1)
-    ]
-    also_ask = [
-        {
-            "question": other.faqs[0]["question"],
-            "url": f"{other.get_absolute_url()}#faq-1",
-        }
-        for other in related
-        if other.faqs
-    ][:PEOPLE_ALSO_ASK]
-    return {"related": related, "faqs": faqs, "also_ask": also_ask}
-
-
 @public_page
 def article_detail(request, slug):
     """The live version of an article.
@@ -126,21 +78,20 @@ def article_detail(request, slug):
     staff = can_preview(request.user)
     wants_draft = staff and request.GET.get("preview") == "draft"
     if not wants_draft:
-        version = (
-            ArticleVersion.objects.live()
-            .select_related("topic")
-            .filter(slug=slug)
-            .first()
-        )
-        if version is not None:
+        page = pages.stored_page(slug)
+        if page is None:
+            version = (
+                ArticleVersion.objects.live()
+                .select_related("topic")
+                .filter(slug=slug)
+                .first()
+            )
+            page = version and pages.page_for_visit(version)
+        if page is not None:
             return render(
                 request,
                 "articles/article_detail.html",
-                {
-                    "version": version,
-                    **related_context(version),
-                    **article_head_context(version, request),
-                },
+                pages.page_context(page, request),
             )
     draft = (
         Article.objects.select_related("topic", "author", "medical_reviewer")
@@ -154,12 +105,11 @@ def article_detail(request, slug):
         response = render(
             request,
             "articles/article_detail.html",
-            {
-                "version": version,
-                "faqs": version.faq_items(),
-                "banner": f"Draft preview, not public. Status: {draft.get_status_display()}.",
-                "article": draft,
-            },
+            pages.preview_context(
+                version,
+                banner=f"Draft preview, not public. Status: {draft.get_status_display()}.",
+                article=draft,
+            ),
         )
         add_never_cache_headers(response)
         return response

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching, related, search
+from articles import caching, pages, related, search
 from articles.models import (
     FAQ,
     Article,
@@ -401,6 +401,7 @@ def unpublish(
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
     related.refresh_after_withdrawal(current)
+    pages.refresh(current)
     caching.public_content_changed()
     _log(
         current,
@@ -440,6 +441,7 @@ def reconfirm_review(
     )
     current.live_version = version
     current.save(update_fields=["live_version", "updated_at"])
+    pages.refresh(current)
     caching.public_content_changed()
     _log(
         current,

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import models as article_models
-from articles import related, roles, search, workflow
+from articles import pages, related, roles, search, workflow
 from articles.models import (
     FAQ,
     Article,
@@ -725,6 +725,9 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
 
     with timer.phase(f"related links ({bulk_count:,})"):
         _related_links(say)
+
+    with timer.phase(f"pre-rendered article pages ({bulk_count:,})"):
+        pages.render_missing()
 
     publish_seconds = []
     if workflow_count:

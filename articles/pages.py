@@ -1,0 +1,228 @@
+"""Article pages rendered ahead of the visit.
+
+An article page's <head> tags (canonical address, Open Graph, JSON-LD) and its
+main block (breadcrumbs, question, short answer, bylines, body, takeaways,
+FAQs, references, related questions) change only when a version is published
+or re-reviewed, when the article's related links are recomputed, or when its
+topic is edited. Those writers call refresh() (or forget_topic()) in their
+transaction, which renders both once and stores them as an ArticlePage row; a
+visit reads that one row and fills it into base.html.
+
+Absolute addresses in the stored head start with ORIGIN_MARKER, replaced per
+visit by the request's own origin (a host ALLOWED_HOSTS accepted), so one
+stored page serves every host name the site answers to.
+
+A stored block is used only while its version is still the live one and it was
+rendered by the current templates (renderer_key()), so a deploy with changed
+templates, or a backup loaded without pages, can never show an outdated block:
+the view renders such a page live and stores it (insert or replace-if-outdated
+only, so it never overwrites what a writer stored meanwhile).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import (
+    LONG_VERSION_FIELDS,
+    Article,
+    ArticlePage,
+    ArticleVersion,
+    RelatedLink,
+)
+from articles.structured_data import article_head_context
+
+CONTENT_TEMPLATE = "articles/_article_content.html"
+HEAD_TEMPLATE = "articles/_head_meta.html"
+# Every template a stored page is rendered from: their text is in the renderer key.
+CONTENT_TEMPLATES = (CONTENT_TEMPLATE, "articles/_faqs.html", HEAD_TEMPLATE)
+ORIGIN_MARKER = "https://origin.invalid"
+PEOPLE_ALSO_ASK = 4
+
+_renderer_key = None
+
+
+def renderer_key() -> str:
+    """A fingerprint of the block's templates; stored blocks from other
+    templates are outdated. Computed once per process, unless DEBUG (templates
+    are edited while the development server runs)."""
+    global _renderer_key
+    if _renderer_key is None or settings.DEBUG:
+        digest = hashlib.sha256()
+        for name in CONTENT_TEMPLATES:
+            digest.update(get_template(name).template.source.encode("utf-8"))
+        _renderer_key = digest.hexdigest()
+    return _renderer_key
+
+
+def related_context(version) -> dict:
+    """The block's links, from the rows articles.related stored: related
+    questions, "Read the full answer" links for FAQs, and "People also ask"
+    (the first FAQ of each related article)."""
+    links = list(
+        RelatedLink.objects.filter(
+            article_id=version.article_id, target__live_version__isnull=False
+        )
+        .select_related("target__live_version")
+        # Only the targets' live titles, URLs and FAQ questions are shown: skip
+        # the long texts of both the target's working copy and its live version.
+        .defer(
+            "target__body",
+            "target__body_html",
+            *(f"target__live_version__{name}" for name in LONG_VERSION_FIELDS),
+        )
+        .order_by("position")
+    )
+    related = [link.target.live_version for link in links if link.kind != "faq"]
+    full_answers = {
+        link.faq_number: link.target.live_version
+        for link in links
+        if link.kind == "faq"
+    }
+    faqs = [
+        {**faq, "full_answer": full_answers.get(number)}
+        for number, faq in enumerate(version.faq_items(), start=1)
+    ]
+    also_ask = [
+        {
+            "question": other.faqs[0]["question"],
+            "url": f"{other.get_absolute_url()}#faq-1",
+        }
+        for other in related
+        if other.faqs
+    ][:PEOPLE_ALSO_ASK]
+    return {"related": related, "faqs": faqs, "also_ask": also_ask}
+
+
+def render_content(version, *, with_links: bool = True) -> SafeString:
+    """The block for a version; a draft preview has no stored links yet."""
+    context = (
+        related_context(version)
+        if with_links
+        else {"faqs": version.faq_items(), "related": [], "also_ask": []}
+    )
+    return mark_safe(
+        render_to_string(CONTENT_TEMPLATE, {"version": version, **context})
+    )
+
+
+def render_head(version) -> str:
+    """Canonical link, Open Graph tags and JSON-LD, addresses from ORIGIN_MARKER."""
+    return render_to_string(
+        HEAD_TEMPLATE,
+        {
+            "version": version,
+            "site_name": settings.SITE_NAME,
+            **article_head_context(version, ORIGIN_MARKER),
+        },
+    )
+
+
+def _rendered(version) -> dict:
+    return {
+        "version_id": version.pk,
+        "title": version.title,
+        "description": version.short_answer,
+        "head_html": render_head(version),
+        "content_html": render_content(version),
+        "renderer": renderer_key(),
+        "rendered_at": timezone.now(),
+    }
+
+
+def page_context(page: ArticlePage, request) -> dict:
+    """What templates/articles/article_detail.html needs of a stored page."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    return {
+        "title": page.title,
+        "description": page.description,
+        "head_html": mark_safe(page.head_html.replace(ORIGIN_MARKER, origin)),
+        "content_html": mark_safe(page.content_html),
+    }
+
+
+def preview_context(version, *, banner: str, article: Article) -> dict:
+    """What article_detail.html needs to show staff a version that is not (or
+    not yet) the stored live page: rendered now, without related links."""
+    return {
+        "title": version.title,
+        "description": version.short_answer,
+        "content_html": render_content(version, with_links=False),
+        "banner": banner,
+        "article": article,
+    }
+
+
+def refresh(article: Article) -> None:
+    """Store the block of the article's live version (or drop it once nothing
+    is live). Call inside the transaction that changed the page."""
+    version_id = (
+        Article.objects.filter(pk=article.pk)
+        .values_list("live_version_id", flat=True)
+        .first()
+    )
+    if version_id is None:
+        ArticlePage.objects.filter(article_id=article.pk).delete()
+        return
+    version = ArticleVersion.objects.select_related("topic").get(pk=version_id)
+    ArticlePage.objects.update_or_create(
+        article_id=article.pk, defaults=_rendered(version)
+    )
+
+
+def forget_topic(topic) -> None:
+    """A topic's name or address changed: its articles' stored pages (which
+    show it in breadcrumbs and JSON-LD) are rendered again on their next visit."""
+    ArticlePage.objects.filter(version__topic=topic).delete()
+
+
+def stored_page(slug: str) -> ArticlePage | None:
+    """The usable stored page of the live article at this address: joined to
+    the live version, so a withdrawn or replaced one is never found."""
+    found = (
+        ArticlePage.objects.filter(
+            version__slug=slug,
+            version__live_for__isnull=False,
+            renderer=renderer_key(),
+        )
+        .only("title", "description", "head_html", "content_html")
+        .order_by()[:1]  # at most one: a slug is live once; no sort to compile
+    )
+    return found[0] if found else None
+
+
+def page_for_visit(version) -> ArticlePage:
+    """Render a live version's page that has no usable stored copy, and store
+    it, unless a writer stored a fresh one meanwhile."""
+    fields = _rendered(version)
+    # Outdated: other templates, or a version no longer live. A row a writer
+    # stored meanwhile is neither, so it is kept.
+    outdated = ArticlePage.objects.filter(article_id=version.article_id).filter(
+        ~Q(renderer=fields["renderer"]) | Q(version__live_for__isnull=True)
+    )
+    page = ArticlePage(article_id=version.article_id, **fields)
+    if not outdated.update(**fields):
+        ArticlePage.objects.bulk_create([page], ignore_conflicts=True)
+    return page
+
+
+def render_missing() -> int:
+    """Store the block of every live article that lacks a usable one (after a
+    deploy with changed templates, or data loaded in bulk); returns how many."""
+    usable = ArticlePage.objects.filter(
+        article_id=OuterRef("pk"),
+        version_id=OuterRef("live_version_id"),
+        renderer=renderer_key(),
+    )
+    missing = Article.objects.public().exclude(Exists(usable)).only("pk")
+    count = 0
+    for article in missing.iterator(chunk_size=500):
+        with transaction.atomic():
+            refresh(article)
+        count += 1
+    return count
