@@ -93,7 +93,9 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code in CACHEABLE_STATUS:
+            # A streamed response (a sitemap file) is written as it is read,
+            # so there is nothing to keep; the validators still apply.
+            if response.status_code in CACHEABLE_STATUS and not response.streaming:
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return _with_headers(response, etag, last_modified)
 

@@ -3,12 +3,18 @@
 Articles are listed from their live ArticleVersion, so a draft, an approved but
 unpublished text or a withdrawn article is never announced, and a new slug is
 listed only once the version that carries it is published. Served as an index
-(/sitemap.xml) of section files (/sitemap-<section>.xml, paged with ?p=).
+(/sitemap.xml, Django's view) of section files (/sitemap-<section>.xml, paged
+with ?p=), which section() streams: a file of 50,000 articles is written as it
+is read, a line per URL, instead of built in memory through a template.
 """
+
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import ArticleVersion, Topic
 
@@ -48,6 +54,16 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return ArticleVersion.objects.live().only("slug", "published_at").order_by("pk")
 
+    def location(self, version):
+        # ArticleVersion.get_absolute_url's address, without a reverse() per URL.
+        return self._prefix + version.slug + "/"
+
+    @property
+    def _prefix(self):
+        if not hasattr(self, "_cached_prefix"):
+            self._cached_prefix = reverse("articles:detail", args=["x"])[:-2]
+        return self._cached_prefix
+
     def lastmod(self, version):
         return version.published_at
 
@@ -61,3 +77,41 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "articles": ArticleSitemap,
 }
+
+
+def section(request, section):
+    """One section file of the sitemap, streamed (see the module docstring)."""
+    if section not in SITEMAPS:
+        raise Http404("No sitemap section with this name.")
+    sitemap = SITEMAPS[section]()
+    try:
+        page = int(request.GET.get("p", "1"))
+    except ValueError:
+        raise Http404("The sitemap page must be a number.") from None
+    if not 1 <= page <= 10_000:
+        raise Http404("No such sitemap page.")
+    start = (page - 1) * sitemap.limit
+    items = sitemap.items()[start : start + sitemap.limit]
+    is_query = hasattr(items, "iterator")
+    if page > 1 and not (items.exists() if is_query else items):
+        raise Http404("No such sitemap page.")
+    origin = f"{request.scheme}://{request.get_host()}"
+    rows = items.iterator(chunk_size=2000) if is_query else items
+    return StreamingHttpResponse(
+        _urlset(sitemap, origin, rows), content_type="application/xml"
+    )
+
+
+def _urlset(sitemap, origin, items):
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    )
+    has_lastmod = hasattr(sitemap, "lastmod")
+    for item in items:
+        line = f"<url><loc>{escape(origin + sitemap.location(item))}</loc>"
+        lastmod = sitemap.lastmod(item) if has_lastmod else None
+        if lastmod is not None:
+            line += f"<lastmod>{timezone.localdate(lastmod).isoformat()}</lastmod>"
+        yield line + "</url>\n"
+    yield "</urlset>\n"

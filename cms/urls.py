@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import sitemaps
 from articles import views as article_views
 from articles.caching import public_page
 from articles.feeds import LatestArticlesFeed
@@ -28,8 +29,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        public_page(sitemaps.section),
         name="sitemap-section",
     ),
     path("feed/", public_page(LatestArticlesFeed()), name="feed"),

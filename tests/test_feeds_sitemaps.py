@@ -17,7 +17,10 @@ LONG_AGO = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC)
 def get_xml(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
-    return ET.fromstring(response.content)
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    return ET.fromstring(body)
 
 
 def sitemap_entries(client, section):
@@ -274,3 +277,29 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client
     assert "Disallow: /admin-tools/" in text
     assert "Disallow: /search/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_a_sitemap_file_is_streamed_and_pages_past_the_end_are_404(client, article):
+    response = client.get("/sitemap-articles.xml")
+    assert response.streaming is True
+    assert response["Content-Type"] == "application/xml"
+    assert client.get("/sitemap-articles.xml?p=2").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=abc").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_sitemap_file_holds_at_most_the_protocols_limit(
+    client, editor, reviewer, monkeypatch
+):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for n in range(3):
+        make_published(editor=editor, reviewer=reviewer, slug=f"paged-{n}")
+    index = get_xml(client, "/sitemap.xml")
+    locations = [loc.text for loc in index.iterfind("sm:sitemap/sm:loc", SITEMAP_NS)]
+    assert "http://testserver/sitemap-articles.xml?p=2" in locations
+    first = sitemap_entries(client, "articles")
+    second = get_xml(client, "/sitemap-articles.xml?p=2")
+    assert len(first) == 2
+    assert len(second.findall("sm:url", SITEMAP_NS)) == 1
