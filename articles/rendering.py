@@ -5,12 +5,17 @@ nh3 keeps only the tags, attributes and URL schemes listed here. Anything else,
 such as <script>, event handlers or javascript: links, is removed, so a page can
 mark the result safe. The admin's live preview uses the same function, so an
 editor sees exactly what a visitor will.
+
+Care cards and callouts (``/// urgent`` ... ``///``) come from
+articles/callouts.py; their classes are the only ones nh3 lets through.
 """
 
 import markdown
 import nh3
 from django.utils.text import slugify
 from markdown.extensions.toc import TocExtension
+
+from articles.callouts import CalloutExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",
@@ -19,15 +24,19 @@ ALLOWED_TAGS = {
     "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 
+# "class" is listed for the care cards' and callouts' markup only:
+# CalloutExtension.attribute_filter removes every class it did not generate.
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
+    "div": {"class"},
     "h2": {"id"},
-    "h3": {"id"},
+    "h3": {"id", "class"},
     "h4": {"id"},
     "h5": {"id"},
     "h6": {"id"},
     "ol": {"start"},
+    "span": {"class"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
@@ -57,24 +66,31 @@ def _heading_id(value: str, separator: str) -> str:
     return slug
 
 
-def render_markdown(text: str) -> str:
-    """Render an editor's Markdown to HTML that is safe to show to visitors."""
-    if not text:
-        return ""
-    html = markdown.markdown(
-        text,
+def markdown_converter(callouts: CalloutExtension) -> markdown.Markdown:
+    """A Markdown converter for one text, with that render's callout blocks."""
+    return markdown.Markdown(
         extensions=[
             "tables",
             "sane_lists",
             TocExtension(slugify=_heading_id, toc_depth="2-6"),
+            callouts,
         ],
         output_format="html",
     )
+
+
+def render_markdown(text: str) -> str:
+    """Render an editor's Markdown to HTML that is safe to show to visitors."""
+    if not text:
+        return ""
+    callouts = CalloutExtension()
+    html = markdown_converter(callouts).convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=callouts.attribute_filter,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
