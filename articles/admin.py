@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import caching, importing, pages, related, workflow
+from articles import caching, importing, pages, plain_language, related, workflow
 from articles.diff import diff_content
 from articles.importer import (
     MAX_INPUT_CHARS,
@@ -39,6 +39,7 @@ from articles.models import (
     Person,
     Reference,
     RelatedPick,
+    SitePage,
     Tag,
     Topic,
 )
@@ -161,12 +162,67 @@ class PersonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
 
+    fields = [
+        "name",
+        "slug",
+        "credentials",
+        "job_title",
+        "specialty",
+        "registration",
+        "bio",
+        "profile_links",
+        "user",
+    ]
+
     def get_readonly_fields(self, request, obj=None):
         # The account link decides whose approval prints this byline; only an
         # administrator may change who a reviewer is.
         if request.user.is_superuser:
             return []
         return ["user"]
+
+    def save_model(self, request, obj, form, change):
+        # Profiles are public, and article pages link to them and describe the
+        # person in JSON-LD (bylines themselves are part of each version).
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            pages.forget_person(obj)
+            caching.public_content_changed()
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """Pages about the site (editorial policy, how we review): administrators only,
+    since they are the publisher's commitments (the editorial roles have no
+    permission on them)."""
+
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            caching.public_content_changed()
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            caching.public_content_changed()
+
+
+def plain_language_report(article: Article):
+    """Advisory plain-language findings for the saved working copy, part by part."""
+    return plain_language.check_parts(
+        [
+            ("Short answer", article.short_answer),
+            ("Body", article.body),
+            *(
+                (f"FAQ {number} answer", faq.answer)
+                for number, faq in enumerate(article.faqs.order_by("position"), 1)
+            ),
+        ]
+    )
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -370,6 +426,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def is_public(self, obj):
         return obj.is_public()
 
+    def get_list_display(self, request):
+        # The review queues are short: there the plain-language findings are
+        # worth computing for each row (advice for the reviewer, not a gate).
+        if request.GET.get(ReviewQueueFilter.parameter_name) in ("mine", "in_review"):
+            return [*self.list_display, "plain_language"]
+        return self.list_display
+
+    @admin.display(description="Plain language (advice)")
+    def plain_language(self, obj):
+        reports = plain_language_report(obj)
+        issues = sum(report.issue_count for _, report in reports)
+        body = dict(reports).get("Body")
+        grade = (
+            f"; body reading grade {body.reading_grade:.0f}"
+            if body and body.reading_grade is not None
+            else ""
+        )
+        return f"{issues} finding{'' if issues == 1 else 's'}{grade}"
+
     @admin.display(
         description="Next review due", ordering="live_version__next_review_due"
     )
@@ -458,6 +533,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         return {
             "workflow_buttons": buttons,
+            "asks_change_summary": any(name == "publish" for name, _ in buttons),
+            "republishing": article.versions.exists(),
+            "plain_language": plain_language_report(article),
             "can_review": user.has_perm("articles.review_article"),
             "events": article.events.select_related("user", "version")[:50],
             "versions": article.versions.select_related("published_by", "reviewer"),
@@ -485,6 +563,9 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         if name == "approve":
             kwargs["seen_content_hash"] = request.POST.get("content_hash", "")
+        if name == "publish":
+            kwargs["change_summary"] = request.POST.get("change_summary", "")
+            kwargs["correction"] = request.POST.get("correction") == "on"
         try:
             transition(article, **kwargs)
         except (workflow.TransitionNotAllowed, PermissionDenied) as error:
@@ -512,6 +593,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "can_review": request.user.has_perm("articles.review_article"),
             "four_eyes_conflict": workflow.four_eyes_conflict(article, request.user),
             "in_review": article.status == Article.Status.IN_REVIEW,
+            "plain_language": plain_language_report(article),
         }
         return TemplateResponse(request, "admin/articles/article/review.html", context)
 
@@ -519,7 +601,7 @@ class ArticleAdmin(admin.ModelAdmin):
         """A past or present public version, exactly as visitors saw it."""
         article = self._get_article(request, article_id)
         version = get_object_or_404(
-            ArticleVersion.objects.select_related("topic"),
+            ArticleVersion.objects.select_related("topic", "author", "reviewer"),
             article=article,
             number=number,
         )

@@ -69,6 +69,8 @@ VERSION_FIELDS = [
     "revision_number",
     "contributor_ids",
 ]
+# The public change log; optional on load, since earlier exports lack it.
+VERSION_CHANGE_LOG = {"change_summary": "", "is_correction": False}
 VERSION_TIMES = [
     "approved_at",
     "published_at",
@@ -76,6 +78,13 @@ VERSION_TIMES = [
     "content_updated_at",
 ]
 VERSION_DATES = ["last_reviewed_on", "next_review_due"]
+PERSON_PROFILE_FIELDS = [
+    "job_title",
+    "specialty",
+    "registration",
+    "bio",
+    "profile_links",
+]
 
 
 class LoadError(ValueError):
@@ -153,7 +162,10 @@ def export_data() -> dict:
         for version in article.versions.select_related(
             "topic", "author", "reviewer", "approved_by", "published_by"
         ).order_by("number"):
-            item = {name: getattr(version, name) for name in VERSION_FIELDS}
+            item = {
+                name: getattr(version, name)
+                for name in [*VERSION_FIELDS, *VERSION_CHANGE_LOG]
+            }
             # HTML is never exported: loading renders it again from the Markdown.
             item["faqs"] = [
                 {"question": f["question"], "answer": f["answer"]} for f in version.faqs
@@ -209,7 +221,7 @@ def export_data() -> dict:
                 "slug": person.slug,
                 "name": person.name,
                 "credentials": person.credentials,
-                "bio": person.bio,
+                **{field: getattr(person, field) for field in PERSON_PROFILE_FIELDS},
                 "user": user(person.user),
             }
         )
@@ -315,7 +327,7 @@ def _load(data) -> dict[str, int]:
             defaults={
                 "name": record["name"],
                 "credentials": record.get("credentials", ""),
-                "bio": record.get("bio", ""),
+                **{field: record.get(field, "") for field in PERSON_PROFILE_FIELDS},
             },
         )
         if created and record.get("user"):
@@ -375,6 +387,10 @@ def _load(data) -> dict[str, int]:
                     name: item[name]
                     for name in VERSION_FIELDS
                     if name != "contributor_ids"
+                },
+                **{
+                    name: item.get(name, default)
+                    for name, default in VERSION_CHANGE_LOG.items()
                 },
                 contributor_ids=[
                     user(name, where).pk for name in item.get("contributors", [])

@@ -30,6 +30,8 @@ TOPICS = [
 PEOPLE = [
     {
         "slug": "hannah-okafor",
+        "job_title": "Health writer",
+        "specialty": "Public health",
         "name": "Hannah Okafor",
         "credentials": "MPH",
         "bio": "Hannah is a health writer with a background in public health who focuses on heart "
@@ -38,6 +40,8 @@ PEOPLE = [
     },
     {
         "slug": "daniel-reyes",
+        "job_title": "Science writer",
+        "specialty": "Sleep and family health",
         "name": "Daniel Reyes",
         "credentials": "BSc",
         "bio": "Daniel is a science writer who covers sleep and family health in plain language. "
@@ -45,6 +49,8 @@ PEOPLE = [
     },
     {
         "slug": "priya-raman",
+        "job_title": "General practitioner",
+        "specialty": "Cardiovascular prevention",
         "name": "Priya Raman",
         "credentials": "MBBS, MRCGP",
         "bio": "Dr Raman is a general practitioner with an interest in cardiovascular prevention "
@@ -53,6 +59,8 @@ PEOPLE = [
     },
     {
         "slug": "eleanor-marsh",
+        "job_title": "Paediatrician",
+        "specialty": "Children's and teenagers' health",
         "name": "Eleanor Marsh",
         "credentials": "MD, FAAP",
         "bio": "Dr Marsh is a paediatrician who reviews articles on children's and teenagers' "
@@ -126,7 +134,25 @@ A reading below about 90/60 mmHg is often described as low. Many healthy people 
 
 High blood pressure usually causes no symptoms, so the only way to know your numbers is to have them checked. If your readings are often in the elevated range or higher, talk to your doctor, nurse or pharmacist about confirming the result and what to do next. Do not stop or change blood pressure medicine without advice.
 
-If a reading is very high (above 180/120 mmHg), rest for a few minutes and measure again. Call emergency services straight away if a very high reading comes with chest pain, shortness of breath, weakness or numbness, difficulty speaking, changes in vision or a sudden severe headache. If the reading stays that high but you feel well, contact your doctor for advice the same day.
+If a reading is very high (above 180/120 mmHg), rest for a few minutes and measure again.
+
+/// non-urgent
+- your readings are often in the elevated range or higher
+- you feel dizzy or faint when you stand up
+///
+
+/// urgent | Get medical advice the same day if:
+- a very high reading stays that high after a few minutes' rest, even if you feel well
+///
+
+/// emergency
+- a very high reading comes with chest pain or shortness of breath
+- you have weakness or numbness, difficulty speaking, changes in vision or a sudden severe headache
+///
+
+/// important
+Do not stop or change blood pressure medicine without advice.
+///
 """,
         "key_takeaways": [
             "A reading below 120/80 mmHg is considered normal for most adults.",

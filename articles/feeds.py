@@ -47,6 +47,8 @@ class LatestArticlesFeed(Feed):
     def item_title(self, version):
         # Readers treat RSS titles and descriptions as HTML: escape the text
         # (as Django's default item_title does) so it shows as written.
+        if version.is_correction:
+            return escape(f"Corrected: {version.title}")
         return escape(version.title)
 
     def item_description(self, version):
@@ -54,6 +56,11 @@ class LatestArticlesFeed(Feed):
         if version.kind == ArticleVersion.Kind.REREVIEW:
             reviewed = format_date(version.last_reviewed_on, "j F Y")
             text = f"Medically re-reviewed on {reviewed}: {text}"
+        elif version.change_summary:
+            # The public change log: what this version changed, and whether it
+            # corrects an error, before the answer itself.
+            label = "Correction" if version.is_correction else "Updated"
+            text = f"{label}: {version.change_summary} — {text}"
         return escape(text)
 
     def item_link(self, version):

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import re
 from calendar import monthrange
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
+from articles.callouts import CALLOUT_HELP, callout_problems
 from articles.rendering import render_markdown
 
 
@@ -63,7 +65,29 @@ class Person(models.Model):
         blank=True,
         help_text='Post-nominal letters as they should appear, e.g. "MD, FACOG".',
     )
-    bio = models.TextField(blank=True, help_text="A short public biography.")
+    job_title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Their role, e.g. "General practitioner" or "Health writer".',
+    )
+    specialty = models.CharField(
+        max_length=120, blank=True, help_text='e.g. "Obstetrics and gynaecology".'
+    )
+    registration = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Professional registration, if any, e.g. "GMC 7654321".',
+    )
+    bio = models.TextField(
+        blank=True,
+        help_text="A short public biography in plain text; a blank line starts "
+        "a new paragraph.",
+    )
+    profile_links = models.TextField(
+        blank=True,
+        help_text="Public profiles elsewhere (a register entry, a university "
+        "page), one https:// address per line.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -83,10 +107,34 @@ class Person(models.Model):
     def __str__(self):
         return self.byline
 
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
     @property
     def byline(self) -> str:
         """Name with credentials, as printed under an article."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def links(self) -> list[str]:
+        """The profile links, one per line, blank lines ignored."""
+        return [
+            line.strip() for line in self.profile_links.splitlines() if line.strip()
+        ]
+
+    def clean(self):
+        super().clean()
+        bad = [
+            link
+            for link in self.links()
+            if not re.fullmatch(r"https?://[^\s<>\"']+", link)
+        ]
+        if bad:
+            raise ValidationError(
+                {
+                    "profile_links": "Each line must be one web address starting "
+                    f"with https:// or http://; not: {', '.join(bad[:3])}"
+                }
+            )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -132,7 +180,7 @@ class Article(models.Model):
     body = MarkdownxField(
         help_text="Markdown. Start sections with '## Heading'; numbered lists with "
         "'1. ', bullets with '- ', tables with '| a | b |' rows. HTML is limited to a "
-        "safe list of tags.",
+        "safe list of tags." + CALLOUT_HELP,
     )
     body_html = models.TextField(editable=False, default="")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
@@ -267,6 +315,9 @@ class Article(models.Model):
             raise ValidationError(
                 {"slug": "Another published article uses this address."}
             )
+        problems = callout_problems(self.body)
+        if problems:
+            raise ValidationError({"body": problems})
 
     def is_public(self) -> bool:
         """True if a visitor may see this article; the same rule as ArticleQuerySet.public()."""
@@ -390,6 +441,14 @@ class ArticleVersion(models.Model):
     content_updated_at = models.DateTimeField()
     last_reviewed_on = models.DateField()
     next_review_due = models.DateField()
+    change_summary = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The public one-line summary of what changed in this version.",
+    )
+    is_correction = models.BooleanField(
+        default=False, help_text="This version corrects an error in the previous one."
+    )
     # PostgreSQL full-text index of the words (articles.search fills it once,
     # when the version is created); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -600,6 +659,12 @@ class FAQ(ArticlePart):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        problems = callout_problems(self.answer)
+        if problems:
+            raise ValidationError({"answer": problems})
+
 
 class KeyTakeaway(ArticlePart):
     article = models.ForeignKey(
@@ -754,3 +819,40 @@ class ArticlePage(models.Model):
 
     def __str__(self):
         return f"Rendered page of {self.article}"
+
+
+class SitePage(models.Model):
+    """A page about the site itself (editorial policy, how content is reviewed),
+    written in the admin and shown at /about/<slug>/; the footer links to them."""
+
+    EDITORIAL_POLICY = "editorial-policy"
+    HOW_WE_REVIEW = "how-we-review"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text=f'The page address. The footer links to "{EDITORIAL_POLICY}" and '
+        f'"{HOW_WE_REVIEW}".',
+    )
+    body = MarkdownxField(help_text="Markdown, as in articles.")
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""), name="site_page_title_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:site_page", kwargs={"slug": self.slug})

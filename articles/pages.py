@@ -99,6 +99,36 @@ def related_context(version) -> dict:
     return {"related": related, "faqs": faqs, "also_ask": also_ask}
 
 
+def history_context(version) -> dict:
+    """The public change log up to this version: dates and summaries, never
+    old text ("history"), and the corrections among them."""
+    if version.pk is None:  # an unsaved draft preview
+        return {"history": [], "corrections": [], "latest_update": None}
+    history = list(
+        ArticleVersion.objects.filter(
+            article_id=version.article_id, number__lte=version.number
+        )
+        .only(
+            "number",
+            "kind",
+            "published_at",
+            "last_reviewed_on",
+            "change_summary",
+            "is_correction",
+        )
+        .order_by("-number")
+    )
+    publications = [e for e in history if e.kind == ArticleVersion.Kind.PUBLICATION]
+    # "Updated DATE: summary" under the bylines, for the text shown now; a
+    # first publication has nothing to compare with.
+    latest = publications[0] if len(publications) > 1 else None
+    return {
+        "history": history,
+        "corrections": [entry for entry in history if entry.is_correction],
+        "latest_update": latest if latest and latest.change_summary else None,
+    }
+
+
 def render_content(version, *, with_links: bool = True) -> SafeString:
     """The block for a version; a draft preview has no stored links yet."""
     context = (
@@ -107,7 +137,10 @@ def render_content(version, *, with_links: bool = True) -> SafeString:
         else {"faqs": version.faq_items(), "related": [], "also_ask": []}
     )
     return mark_safe(
-        render_to_string(CONTENT_TEMPLATE, {"version": version, **context})
+        render_to_string(
+            CONTENT_TEMPLATE,
+            {"version": version, **context, **history_context(version)},
+        )
     )
 
 
@@ -169,10 +202,20 @@ def refresh(article: Article) -> None:
     if version_id is None:
         ArticlePage.objects.filter(article_id=article.pk).delete()
         return
-    version = ArticleVersion.objects.select_related("topic").get(pk=version_id)
+    version = ArticleVersion.objects.select_related("topic", "author", "reviewer").get(
+        pk=version_id
+    )
     ArticlePage.objects.update_or_create(
         article_id=article.pk, defaults=_rendered(version)
     )
+
+
+def forget_person(person) -> None:
+    """A person's profile changed: pages that link to it and describe them in
+    JSON-LD are rendered again on their next visit."""
+    ArticlePage.objects.filter(
+        Q(version__author=person) | Q(version__reviewer=person)
+    ).delete()
 
 
 def forget_topic(topic) -> None:

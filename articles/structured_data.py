@@ -55,8 +55,15 @@ def article_graph(version, origin: str) -> list[dict]:
             "datePublished": _iso(version.first_published_at),
             "dateModified": _iso(version.content_updated_at),
             "lastReviewed": _iso(version.last_reviewed_on),
-            "reviewedBy": _person(version.reviewer_name, version.reviewer_credentials),
-            "author": _person(version.author_name, version.author_credentials),
+            "reviewedBy": person_node(
+                version.reviewer_name,
+                version.reviewer_credentials,
+                version.reviewer,
+                origin,
+            ),
+            "author": person_node(
+                version.author_name, version.author_credentials, version.author, origin
+            ),
             "about": {"@type": "Thing", "name": version.topic.name},
             "isPartOf": {
                 "@type": "WebSite",
@@ -100,12 +107,34 @@ def _faq_page(version, url) -> dict:
     }
 
 
-def _person(name, credentials):
+def person_node(name, credentials, person, origin: str):
+    """A Schema.org Person: the name and credentials printed in the byline (the
+    version's own copy), plus the profile's job title, page and other profiles."""
     if not name:
         return None  # an unsaved preview may not have a reviewer yet
     return _without_empty(
-        {"@type": "Person", "name": name, "honorificSuffix": credentials}
+        {
+            "@type": "Person",
+            "name": name,
+            "honorificSuffix": credentials,
+            "jobTitle": person.job_title if person else None,
+            "url": origin + person.get_absolute_url() if person else None,
+            "sameAs": (person.links() or None) if person else None,
+        }
     )
+
+
+def profile_json_ld(person, origin: str) -> str:
+    """A profile page's JSON-LD: a ProfilePage about the person."""
+    node = person_node(person.name, person.credentials, person, origin)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": origin + person.get_absolute_url(),
+        "mainEntity": node,
+    }
+    text = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
 def _crumb(position, name, url) -> dict:

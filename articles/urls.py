@@ -9,4 +9,6 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("questions/<slug:slug>/", views.article_detail, name="detail"),
     path("search/", views.search, name="search"),
+    path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("about/<slug:slug>/", views.site_page, name="site_page"),
 ]

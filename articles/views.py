@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from articles import pages
 from articles.caching import public_page
-from articles.models import Article, ArticleVersion, Topic
+from articles.models import Article, ArticleVersion, Person, SitePage, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.structured_data import profile_json_ld
 
 RECENT_ARTICLES_ON_HOME = 12
 TOPIC_PAGE_SIZE = 50
@@ -67,6 +68,36 @@ def topic_detail(request, slug):
     )
 
 
+@public_page
+def person_detail(request, slug):
+    """An author's or medical reviewer's profile and the public articles they
+    wrote or reviewed; someone with none has no public page."""
+    person = get_object_or_404(Person, slug=slug)
+    live = ArticleVersion.objects.live().listing().order_by("title", "pk")
+    written = list(live.filter(author=person))
+    reviewed = list(live.filter(reviewer=person))
+    if not written and not reviewed:
+        raise Http404("No public articles by this person.")
+    origin = f"{request.scheme}://{request.get_host()}"
+    return render(
+        request,
+        "articles/person_detail.html",
+        {
+            "person": person,
+            "written": written,
+            "reviewed": reviewed,
+            "json_ld": profile_json_ld(person, origin),
+        },
+    )
+
+
+@public_page
+def site_page(request, slug):
+    """A page about the site (editorial policy, how we review), from the admin."""
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "articles/site_page.html", {"page": page})
+
+
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
@@ -86,7 +117,7 @@ def article_detail(request, slug):
         if page is None:
             version = (
                 ArticleVersion.objects.live()
-                .select_related("topic")
+                .select_related("topic", "author", "reviewer")
                 .filter(slug=slug)
                 .first()
             )

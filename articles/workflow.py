@@ -295,7 +295,17 @@ def request_changes(
     return current
 
 
-def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at, user):
+def _next_version(
+    current: Article,
+    *,
+    kind,
+    reviewer,
+    approved_by,
+    approved_at,
+    user,
+    change_summary="",
+    correction=False,
+):
     now = timezone.now()
     previous = current.versions.order_by("-number").first()
     if kind == ArticleVersion.Kind.PUBLICATION:
@@ -315,6 +325,8 @@ def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at,
         version._state.adding = True
     today = timezone.localdate(now)
     version.kind = kind
+    version.change_summary = change_summary
+    version.is_correction = correction
     version.number = (previous.number + 1) if previous else 1
     version.reviewer = reviewer
     version.reviewer_name = reviewer.name
@@ -336,9 +348,45 @@ def _next_version(current: Article, *, kind, reviewer, approved_by, approved_at,
     return version
 
 
+MAX_CHANGE_SUMMARY = 200
+
+
+def _change_summary(current: Article, summary: str, correction: bool) -> str:
+    """The public line saying what a new version changed: required once an
+    article has been published before, one line, and a correction needs one."""
+    summary = " ".join((summary or "").split())
+    published_before = current.versions.filter(
+        kind=ArticleVersion.Kind.PUBLICATION
+    ).exists()
+    if published_before and not summary:
+        raise TransitionNotAllowed(
+            "Write a one-line public summary of what changed (for example "
+            "“Updated advice on bleeding after sex”); readers see it on the page."
+        )
+    if correction and not published_before:
+        raise TransitionNotAllowed(
+            "A first publication cannot be a correction: there is nothing public "
+            "to correct yet."
+        )
+    if len(summary) > MAX_CHANGE_SUMMARY:
+        raise TransitionNotAllowed(
+            f"The summary of what changed is {len(summary)} characters long; "
+            f"keep it to one line of at most {MAX_CHANGE_SUMMARY}."
+        )
+    return summary
+
+
 @transaction.atomic
-def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> Article:
-    """Make the approved text public as a new immutable version."""
+def publish(
+    article: Article,
+    *,
+    user: AbstractBaseUser,
+    comment: str = "",
+    change_summary: str = "",
+    correction: bool = False,
+) -> Article:
+    """Make the approved text public as a new immutable version; a version
+    after the first says publicly what changed (and whether it corrects an error)."""
     _require(user, "publish_article", "publish articles")
     current = _lock(article)
     if current.status != Status.APPROVED:
@@ -356,6 +404,7 @@ def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> A
             "must approve it (four-eyes rule)."
         )
     _validate(current, validate_unique=False, validate_constraints=False)
+    summary = _change_summary(current, change_summary, correction)
     version = _next_version(
         current,
         kind=ArticleVersion.Kind.PUBLICATION,
@@ -363,6 +412,8 @@ def publish(article: Article, *, user: AbstractBaseUser, comment: str = "") -> A
         approved_by=current.approved_by,
         approved_at=current.approved_at,
         user=user,
+        change_summary=summary,
+        correction=correction,
     )
     current.live_version = version
     current.status = Status.PUBLISHED

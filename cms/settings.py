@@ -60,6 +60,16 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("SITE_NAME", "").strip() or "Health Answers"
+# The footer's disclaimer and emergency line, and the number emergency care
+# cards print ("Call 999 now if:"). A deployment setting, like the time zone:
+# the number is part of each card's published HTML, which a reviewer approved,
+# so a change applies to versions published after it.
+SITE_DISCLAIMER = os.environ.get("SITE_DISCLAIMER", "").strip() or (
+    "The information on this site is for general education. It is not a "
+    "substitute for advice from a doctor, midwife, nurse or pharmacist who knows "
+    "your situation."
+)
+SITE_EMERGENCY_NUMBER = os.environ.get("SITE_EMERGENCY_NUMBER", "").strip() or "999"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

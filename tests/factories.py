@@ -78,7 +78,8 @@ def make_published(article=None, *, editor=None, reviewer=None, **article_fields
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    summary = "Updated the answer." if article.versions.exists() else ""
+    workflow.publish(article, user=editor, change_summary=summary)
     article.refresh_from_db()
     return article
 

@@ -420,7 +420,7 @@ def test_staff_can_open_an_old_version_after_a_new_one_is_published(
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     version_url = reverse("admin:articles_article_version", args=[article.pk, 1])
 
     client.force_login(editor)

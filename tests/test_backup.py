@@ -41,6 +41,17 @@ def varied_content(editor, reviewer):
     workflow.record_edit(live, user=editor)  # published, with a pending draft
 
     withdrawn = make_published(editor=editor, reviewer=reviewer)
+    withdrawn.author.job_title = "Health writer"
+    withdrawn.author.profile_links = "https://www.example.org/writer\n"
+    withdrawn.author.save()
+    withdrawn.short_answer = "A corrected answer."
+    withdrawn.save()
+    workflow.record_edit(withdrawn, user=editor)
+    workflow.submit_for_review(withdrawn, user=editor)
+    workflow.approve_medical_review(withdrawn, user=reviewer)
+    workflow.publish(
+        withdrawn, user=editor, change_summary="Corrected the answer", correction=True
+    )  # the public change log and a profile are kept too
     workflow.unpublish(withdrawn, user=editor, comment="Outdated advice")
 
     rereviewed = make_published(editor=editor, reviewer=reviewer)
@@ -93,7 +104,9 @@ def test_export_then_load_into_an_empty_database_reproduces_everything(
 
     after = backup.export_data()
     assert comparable(after) == comparable(before)
-    assert "Loaded 4 articles, 4 published versions" in capsys.readouterr().out
+    assert "Corrected the answer" in json.dumps(after)
+    assert "https://www.example.org/writer" in json.dumps(after)
+    assert "Loaded 4 articles, 5 published versions" in capsys.readouterr().out
 
 
 def test_round_trip_keeps_what_visitors_see_and_what_reviewers_decided(

@@ -70,7 +70,7 @@ def test_publishing_anything_changes_the_validator_and_the_cached_page(
     assert get(client, article.get_absolute_url())["ETag"] == before["ETag"]
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
     stale = get(client, article.get_absolute_url(), if_none_match=before["ETag"])
     assert stale.status_code == 200

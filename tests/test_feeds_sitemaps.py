@@ -57,7 +57,7 @@ def republish(article, *, editor, reviewer):
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     return article
 

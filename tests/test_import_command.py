@@ -51,7 +51,7 @@ def test_imported_seed_renders_through_the_normal_article_page(
     article = Article.objects.get()
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
     html = client.get(f"/questions/{article.slug}/").content.decode()
     html = html[html.index("<main") :]

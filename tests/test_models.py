@@ -45,7 +45,7 @@ def edit_and_republish(article, *, editor, reviewer, title):
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     return article
 
@@ -54,7 +54,7 @@ def withdraw_and_republish(article, *, editor, reviewer):
     workflow.unpublish(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     return article
 

@@ -75,7 +75,7 @@ def test_a_new_version_gets_a_new_block_and_withdrawal_drops_it(
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     assert "Newer explanation." in stored_html(article)
     assert (
@@ -118,7 +118,7 @@ def test_related_blocks_follow_their_targets_title_and_withdrawal(
     workflow.record_edit(second, user=editor)
     workflow.submit_for_review(second, user=editor)
     workflow.approve_medical_review(second, user=reviewer)
-    workflow.publish(second, user=editor)
+    workflow.publish(second, user=editor, change_summary="Updated the answer.")
     assert "Is the second renamed?" in stored_html(first)
     assert "Is the second linked?" not in stored_html(first)
 

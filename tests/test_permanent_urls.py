@@ -14,7 +14,7 @@ def republish_with_slug(article, slug, editor):
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     return article
 

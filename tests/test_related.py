@@ -213,7 +213,7 @@ def test_a_picked_article_shows_again_when_it_is_published_again(
     workflow.record_edit(picked, user=editor)
     workflow.submit_for_review(picked, user=editor)
     workflow.approve_medical_review(picked, user=reviewer)
-    workflow.publish(picked, user=editor)
+    workflow.publish(picked, user=editor, change_summary="Updated the answer.")
 
     assert related_titles(client, subject)[0] == "Is pasta healthy?"
 

@@ -24,7 +24,7 @@ def publish(editor, reviewer):
         workflow.record_edit(article, user=editor)
         workflow.submit_for_review(article, user=editor)
         workflow.approve_medical_review(article, user=reviewer)
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
         article.refresh_from_db()
         index_version(article.live_version)
         return article

@@ -84,6 +84,7 @@ def test_the_medical_web_page_describes_the_live_version_and_who_reviewed_it(
         "@type": "Person",
         "name": version.reviewer_name,
         "honorificSuffix": version.reviewer_credentials,
+        "url": f"http://testserver/people/{version.reviewer.slug}/",
     }
     assert (version.reviewer_name, version.reviewer_credentials) == (
         "Ravi Shah",
@@ -93,6 +94,7 @@ def test_the_medical_web_page_describes_the_live_version_and_who_reviewed_it(
         "@type": "Person",
         "name": "Lena Ortiz",
         "honorificSuffix": "MPH",
+        "url": f"http://testserver/people/{version.author.slug}/",
     }
     assert page["about"] == {"@type": "Thing", "name": "Asthma"}
     assert page["inLanguage"] == "en-GB"

@@ -260,7 +260,7 @@ def test_any_edit_voids_the_approval(editor, reviewer, change):
     assert article.status == Status.DRAFT
     assert (article.approved_by, article.approved_content_hash) == (None, "")
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
     assert article.live_version is None
 
 
@@ -270,7 +270,7 @@ def test_text_changed_behind_the_workflows_back_cannot_be_published(editor, revi
     with pytest.raises(
         workflow.TransitionNotAllowed, match="changed after it was approved"
     ):
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
     assert Article.objects.get(pk=article.pk).live_version is None
 
 
@@ -312,7 +312,9 @@ def test_publishing_stores_an_immutable_snapshot_and_makes_it_live(editor, revie
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, comment="Go")
+    workflow.publish(
+        article, user=editor, comment="Go", change_summary="Updated the answer."
+    )
     article.refresh_from_db()
     version = article.live_version
     assert article.status == Status.PUBLISHED
@@ -343,13 +345,13 @@ def test_publishing_stores_an_immutable_snapshot_and_makes_it_live(editor, revie
 def test_only_approved_articles_can_be_published(editor):
     article = in_review(editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
 
 def test_user_without_publish_permission_cannot_publish(editor, reviewer):
     article = approved(editor, reviewer)
     with pytest.raises(PermissionDenied):
-        workflow.publish(article, user=reviewer)
+        workflow.publish(article, user=reviewer, change_summary="Updated the answer.")
     assert status_of(article) == Status.APPROVED
 
 
@@ -373,7 +375,7 @@ def test_a_new_address_alone_goes_through_review_and_then_goes_live(
     assert article.live_version.slug != "a-clearer-address"
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     assert (article.live_version.number, article.live_version.slug) == (
         2,
@@ -388,7 +390,7 @@ def test_republishing_adds_a_version_and_keeps_every_earlier_one(
     edit(article, editor, short_answer="A newer answer.")
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     article.refresh_from_db()
     assert article.live_version.number == 2
     assert article.live_version.short_answer == "A newer answer."
@@ -465,7 +467,7 @@ def test_reviewer_who_edited_the_live_text_cannot_reconfirm_it(editor, reviewer)
     workflow.record_edit(article, user=reviewer)
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
         workflow.reconfirm_review(article, user=reviewer)
 
@@ -529,7 +531,7 @@ def test_every_transition_leaves_a_log_entry_with_from_and_to(editor, reviewer):
     workflow.request_changes(article, user=reviewer, comment="Fix")
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
     workflow.reconfirm_review(article, user=make_reviewer())
     workflow.unpublish(article, user=editor)
     log = [
@@ -573,7 +575,7 @@ def test_restoring_a_reviewers_old_draft_keeps_them_from_approving_it(editor, re
     edit(article, editor, body="## Editor's text\n")
     workflow.submit_for_review(article, user=editor)
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor)
+    workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
     workflow.restore_draft(article, reviewers_text, user=editor)
     workflow.submit_for_review(article, user=editor)
@@ -589,7 +591,7 @@ def test_changing_the_author_byline_after_approval_voids_it(editor, reviewer):
     article.refresh_from_db()
     assert article.status == Status.DRAFT
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
 
 def test_publishing_refuses_an_approval_by_the_author_byline(editor, reviewer):
@@ -601,7 +603,7 @@ def test_publishing_refuses_an_approval_by_the_author_byline(editor, reviewer):
         approved_content_hash=article.content_hash()
     )
     with pytest.raises(workflow.TransitionNotAllowed, match="approving reviewer's own"):
-        workflow.publish(article, user=editor)
+        workflow.publish(article, user=editor, change_summary="Updated the answer.")
 
 
 def test_restore_brings_back_address_topic_and_byline(editor, draft):

@@ -29,6 +29,10 @@ PAGES = {
     "home": "/",
     "topic": "/topics/sleep/",
     "article": ARTICLE_URL,
+    # Care cards (urgent, emergency), callouts, page history, review dates.
+    "article-with-care-cards": "/questions/what-is-a-normal-blood-pressure-reading/",
+    "profile": "/people/priya-raman/",
+    "site-page": "/about/how-we-review/",
     "search-results": "/search/?q=sleep",
     "search-empty": "/search/",
     "search-no-results": "/search/?q=zebra",

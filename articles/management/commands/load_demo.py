@@ -17,7 +17,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles import demo_content, roles, workflow
-from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+from articles.models import (
+    FAQ,
+    Article,
+    KeyTakeaway,
+    Person,
+    Reference,
+    SitePage,
+    Topic,
+)
+from articles.site_pages import ensure_site_pages
 
 # Published here on purpose: these accounts exist only for local demos.
 # "person" links the account to its public byline (demo_content.PEOPLE).
@@ -72,6 +81,7 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG is off. Use --no-users to load only the content."
             )
         with transaction.atomic():
+            ensure_site_pages(SitePage)
             topics = self.create_topics()
             people = self.create_people()
             users = {} if no_users else self.create_users(people)
@@ -149,6 +159,8 @@ class Command(BaseCommand):
                 defaults={
                     "name": data["name"],
                     "credentials": data["credentials"],
+                    "job_title": data["job_title"],
+                    "specialty": data["specialty"],
                     "bio": data["bio"],
                 },
             )
