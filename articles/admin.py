@@ -141,22 +141,40 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ShownToVisitorsAdmin(admin.ModelAdmin):
+    """Admin for rows visitors see outside any article version (topics,
+    profiles, site pages): saving or deleting one changes public pages, so the
+    page cache generation moves on, and stored article pages showing the row
+    are dropped (forget_pages) to be rendered again."""
+
+    def forget_pages(self, obj):
+        pass
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self.forget_pages(obj)
+            caching.public_content_changed()
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            caching.public_content_changed()
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ShownToVisitorsAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        # Topic names and descriptions are on public pages.
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            pages.forget_topic(obj)
-            caching.public_content_changed()
+    def forget_pages(self, obj):
+        # Topic names are in breadcrumbs and JSON-LD of stored article pages.
+        pages.forget_topic(obj)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ShownToVisitorsAdmin):
     list_display = ["name", "credentials", "user"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -181,17 +199,14 @@ class PersonAdmin(admin.ModelAdmin):
             return []
         return ["user"]
 
-    def save_model(self, request, obj, form, change):
-        # Profiles are public, and article pages link to them and describe the
-        # person in JSON-LD (bylines themselves are part of each version).
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            pages.forget_person(obj)
-            caching.public_content_changed()
+    def forget_pages(self, obj):
+        # Article pages link to profiles and describe the person in JSON-LD
+        # (the byline's name and credentials are part of each version).
+        pages.forget_person(obj)
 
 
 @admin.register(SitePage)
-class SitePageAdmin(admin.ModelAdmin):
+class SitePageAdmin(ShownToVisitorsAdmin):
     """Pages about the site (editorial policy, how we review): administrators only,
     since they are the publisher's commitments (the editorial roles have no
     permission on them)."""
@@ -199,16 +214,6 @@ class SitePageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            caching.public_content_changed()
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            caching.public_content_changed()
 
 
 def plain_language_report(article: Article):
