@@ -41,7 +41,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from markdown import util
-from pymdownx.blocks import BlocksExtension
+from pymdownx import util as pymdownx_util
+from pymdownx.blocks import (
+    BlocksExtension,
+    BlocksMgrExtension,
+    BlocksProcessor,
+    BlocksTreeprocessor,
+)
 from pymdownx.blocks.block import Block
 
 
@@ -164,6 +170,59 @@ class CalloutBlock(Block):
         self.closed = True
 
 
+class CalloutBlocksProcessor(BlocksProcessor):
+    """pymdownx's block processor, with the text before an opener parsed first.
+
+    When an opener is not on the first line of a Markdown block, the upstream
+    ``test`` caches the new block in ``self.cached_block`` and then parses the
+    text before it. If that text itself opens a block (``>/// emergency``
+    inside a quote, say), the inner ``test``/``run`` overwrite and consume the
+    cache, so the outer ``run`` finds nothing cached, consumes nothing, and
+    Python-Markdown offers it the same block again, forever. Here the new
+    block is validated first, the text before it parsed next, and the block
+    cached last, just before ``run`` takes it. (The bug is pymdown-extensions'
+    own, as of 13.1: its admonition block hangs on ``>/// note`` ``///``
+    ``/// note`` just the same.)
+    """
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # Are we hungry for more?
+        if self.get_parent(parent) is not None:
+            return True
+        m = self.start.search(block)
+        if m is None or pymdownx_util.nearing_depth_limit(self.parser, parent):
+            return False
+        name = m.group(2).lower()
+        if name not in self.blocks:
+            return False
+        generic_block = self.blocks[name](
+            len(m.group(1)), self.trackers[name], self, self.config[name]
+        )
+        options, the_rest = self.split_header(block[m.end() :], generic_block.length)
+        if options is None or not generic_block._validate(
+            parent, m.group(3), **options
+        ):
+            return False
+        if m.start() > 0:
+            # May open, fill and close blocks of its own, using the cache.
+            self.parser.parseBlocks(parent, [block[: m.start()]])
+        self.cached_block = (generic_block, the_rest)
+        return True
+
+
+class CalloutBlocksMgrExtension(BlocksMgrExtension):
+    """Registers ``CalloutBlocksProcessor`` instead of pymdownx's processor."""
+
+    def extendMarkdown(self, md) -> None:
+        md.registerExtension(self)
+        pymdownx_util.escape_chars(md, ["/"])
+        self.extension = CalloutBlocksProcessor(md.parser, md)
+        # As upstream: right after list indentation is processed.
+        md.parser.blockprocessors.register(self.extension, "blocks", 89.99)
+        tree = BlocksTreeprocessor(md, self.extension)
+        md.treeprocessors.register(tree, "blocks_on_inline_end", 19.99)
+
+
 class CalloutExtension(BlocksExtension):
     """The ``///`` blocks for one render, with their own secret class prefix."""
 
@@ -172,6 +231,13 @@ class CalloutExtension(BlocksExtension):
         # Every block in document order, for callout_problems().
         self.blocks: list[CalloutBlock] = []
         super().__init__(**kwargs)
+
+    def register_block_mgr(self, md) -> BlocksProcessor:
+        if "blocks" in md.parser.blockprocessors:
+            return super().register_block_mgr(md)
+        manager = CalloutBlocksMgrExtension()
+        manager.extendMarkdown(md)
+        return manager.extension
 
     def extendMarkdownBlocks(self, md, block_mgr):
         config = {"class_prefix": self.class_prefix, "blocks": self.blocks}

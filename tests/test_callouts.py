@@ -1,4 +1,5 @@
 import re
+import signal
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,34 @@ from articles.rendering import render_markdown
 def card(kind: str, body: str = "- chest pain\n- fainting", heading: str = "") -> str:
     opener = f"/// {kind} | {heading}" if heading else f"/// {kind}"
     return f"{opener}\n{body}\n///\n"
+
+
+class TookTooLong(BaseException):
+    """Not an Exception, so no ``except Exception`` in the parser swallows it."""
+
+
+def finishes(function, text: str, seconds: float = 2.0):
+    """``function(text)``, failing the test after ``seconds`` instead of hanging."""
+
+    def give_up(signum, frame):
+        if frame is not None and frame.f_code is finishes.__code__:
+            return  # finishing or cancelling: nothing to interrupt
+        raise TookTooLong
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    # The timer repeats: a signal that arrives while a gc callback or finaliser
+    # runs (Hypothesis installs a gc callback) raises there, and Python only
+    # prints that exception.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        return function(text)
+    except TookTooLong:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # Outside the except block, so the runaway parser's frames are freed.
+    pytest.fail(f"{function.__name__}({text!r}) took over {seconds}s", pytrace=False)
 
 
 def classes_in(html: str) -> set[str]:
@@ -348,9 +377,9 @@ MARKED_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=40).map
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(MARKED_TEXT)
 def test_any_text_with_block_markers_renders_and_validates(text):
-    html = render_markdown(text)
+    html = finishes(render_markdown, text)
     assert isinstance(html, str)
-    problems = callout_problems(text)
+    problems = finishes(callout_problems, text)
     assert all(isinstance(problem, str) and problem for problem in problems)
     assert classes_in(html) <= {
         "care-card",
@@ -372,3 +401,54 @@ def test_deeply_nested_blocks_do_not_break_rendering():
     text = "/// info\n" * 2000 + "text\n" + "///\n" * 2000
     assert "text" in render_markdown(text)
     assert isinstance(callout_problems(text), list)
+
+
+# A block opened in a quote and a later opener in the same Markdown block (a
+# closing line outside the quote joins it as a lazy continuation line) used to
+# loop forever: pymdownx's test() cached the later block, parsed the quote
+# first, and the quote's own block took the cache.
+BLOCKS_AFTER_A_QUOTED_BLOCK = [
+    ">/// emergency\n/// \n/// urgent  ",
+    ">/// emergency\n///\n/// urgent",
+    ">/// urgent\n- a\n///\n/// info\nx\n///",
+    "> /// urgent\n> - a\n///\n/// emergency\n- b\n///",
+    ">>/// urgent\n///\n/// info",
+    ">>/// urgent\n- a\n>///\n/// emergency\n- b\n///",
+    ">/// urgent\n>>/// info\n///\n/// urgent",
+    ">/// info\nx\n///\n///\n///\n/// urgent\n- a\n///",
+    "text\n>/// emergency\n- a\n///\n/// urgent\n- b\n///",
+    "- item\n  >/// urgent\n///\n/// info",
+]
+
+
+@pytest.mark.parametrize("function", [render_markdown, callout_problems])
+@pytest.mark.parametrize("text", BLOCKS_AFTER_A_QUOTED_BLOCK)
+def test_block_after_a_block_opened_in_a_quote_does_not_hang(function, text):
+    finishes(function, text)
+
+
+def test_block_after_a_quoted_block_renders_after_the_quote():
+    html = finishes(render_markdown, ">/// emergency\n/// \n/// urgent  ")
+    quote_end = html.index("</blockquote>")
+    assert 0 <= html.index("care-card--emergency") < quote_end
+    assert html.index("care-card--urgent") > quote_end
+
+
+def test_block_after_a_quoted_block_is_checked_in_document_order():
+    problems = finishes(callout_problems, ">/// emergency\n/// \n/// urgent  ")
+    assert any(
+        problem.startswith('The emergency card "Call 999 now if:" (the 1st care card)')
+        for problem in problems
+    )
+    assert (
+        'The urgent card "Get urgent medical advice if:" (the 2nd care card) is '
+        'never closed. Add a line "///" where it ends.'
+    ) in problems
+
+
+def test_cards_on_both_sides_of_a_quote_keep_their_content():
+    text = "text\n>/// emergency\n- a\n///\n/// urgent\n- b\n///"
+    html = finishes(render_markdown, text)
+    assert re.search(r"care-card--emergency.*<li>a</li>.*</blockquote>", html, re.S)
+    assert re.search(r"</blockquote>.*care-card--urgent.*<li>b</li>", html, re.S)
+    assert not any("never closed" in p for p in finishes(callout_problems, text))
