@@ -145,20 +145,25 @@ class ShownToVisitorsAdmin(admin.ModelAdmin):
     """Admin for rows visitors see outside any article version (topics,
     profiles, site pages): saving or deleting one changes public pages, so the
     page cache generation moves on, and stored article pages showing the row
-    are dropped (forget_pages) to be rendered again."""
+    are rendered again (refresh_pages), in the same transaction."""
 
-    def forget_pages(self, obj):
+    def refresh_pages(self, obj):
         pass
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            self.forget_pages(obj)
+            self.refresh_pages(obj)
             caching.public_content_changed()
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             super().delete_model(request, obj)
+            caching.public_content_changed()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
             caching.public_content_changed()
 
 
@@ -168,9 +173,9 @@ class TopicAdmin(ShownToVisitorsAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def forget_pages(self, obj):
+    def refresh_pages(self, obj):
         # Topic names are in breadcrumbs and JSON-LD of stored article pages.
-        pages.forget_topic(obj)
+        pages.refresh_topic(obj)
 
 
 @admin.register(Person)
@@ -199,10 +204,10 @@ class PersonAdmin(ShownToVisitorsAdmin):
             return []
         return ["user"]
 
-    def forget_pages(self, obj):
+    def refresh_pages(self, obj):
         # Article pages link to profiles and describe the person in JSON-LD
         # (the byline's name and credentials are part of each version).
-        pages.forget_person(obj)
+        pages.refresh_person(obj)
 
 
 @admin.register(SitePage)

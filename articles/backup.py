@@ -330,6 +330,9 @@ def _load(data) -> dict[str, int]:
                 **{field: record.get(field, "") for field in PERSON_PROFILE_FIELDS},
             },
         )
+        if created:
+            # Profiles are public (links, JSON-LD): the admin's rules apply.
+            person.full_clean(exclude=["user"])
         if created and record.get("user"):
             person.user = user(record["user"], f"Person {record['slug']}")
             person.save(update_fields=["user"])

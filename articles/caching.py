@@ -63,7 +63,10 @@ def current_state() -> tuple[int, int]:
 
 
 def _cache_key(request, tag: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
+    # Pages carry absolute addresses (canonical, JSON-LD), so the scheme and
+    # host are part of the key.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode("utf-8")).hexdigest()
     return f"page:{tag}:{request.method == 'HEAD'}:{path}"
 
 

@@ -4,22 +4,26 @@ An article page's <head> tags (canonical address, Open Graph, JSON-LD) and its
 main block (breadcrumbs, question, short answer, bylines, body, takeaways,
 FAQs, references, related questions) change only when a version is published
 or re-reviewed, when the article's related links are recomputed, or when its
-topic is edited. Those writers call refresh() (or forget_topic()) in their
-transaction, which renders both once and stores them as an ArticlePage row; a
-visit reads that one row and fills it into base.html.
+topic or an author's profile is edited. Those writers call refresh() (or
+refresh_topic(), refresh_person()) in their transaction, which renders both
+once and stores them as an ArticlePage row; a visit reads that one row and
+fills it into base.html. Only writers store pages: a visit never writes, so it
+can never put back a page rendered from data a writer changed meanwhile.
 
 Absolute addresses in the stored head start with ORIGIN_MARKER, replaced per
 visit by the request's own origin (a host ALLOWED_HOSTS accepted), so one
 stored page serves every host name the site answers to.
 
 A stored block is used only while its version is still the live one and it was
-rendered by the current templates (renderer_key()), so a deploy with changed
-templates, or a backup loaded without pages, can never show an outdated block:
-the view renders such a page live and stores it (insert or replace-if-outdated
-only, so it never overwrites what a writer stored meanwhile).
+rendered by the current code (renderer_key()), so a deploy with changed
+templates, or data loaded without pages, can never show an outdated block: the
+view renders such a page live (correct, just slower) until `manage.py
+render_pages` stores it again.
 """
 
 import hashlib
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +32,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import structured_data
 from articles.models import (
     LONG_VERSION_FIELDS,
     Article,
@@ -48,14 +53,16 @@ _renderer_key = None
 
 
 def renderer_key() -> str:
-    """A fingerprint of the block's templates; stored blocks from other
-    templates are outdated. Computed once per process, unless DEBUG (templates
-    are edited while the development server runs)."""
+    """A fingerprint of what renders a stored page (its templates, this module
+    and the JSON-LD module); pages from other code are outdated. Computed once
+    per process, unless DEBUG (files change while the development server runs)."""
     global _renderer_key
     if _renderer_key is None or settings.DEBUG:
         digest = hashlib.sha256()
         for name in CONTENT_TEMPLATES:
             digest.update(get_template(name).template.source.encode("utf-8"))
+        for module in (sys.modules[__name__], structured_data):
+            digest.update(Path(module.__file__).read_bytes())
         _renderer_key = digest.hexdigest()
     return _renderer_key
 
@@ -210,18 +217,28 @@ def refresh(article: Article) -> None:
     )
 
 
-def forget_person(person) -> None:
-    """A person's profile changed: pages that link to it and describe them in
-    JSON-LD are rendered again on their next visit."""
-    ArticlePage.objects.filter(
-        Q(version__author=person) | Q(version__reviewer=person)
-    ).delete()
+def refresh_person(person) -> int:
+    """A person's profile changed: render again the stored pages that link to
+    it and describe them in JSON-LD; returns how many."""
+    return _refresh_all(
+        Article.objects.public().filter(
+            Q(live_version__author=person) | Q(live_version__reviewer=person)
+        )
+    )
 
 
-def forget_topic(topic) -> None:
-    """A topic's name or address changed: its articles' stored pages (which
-    show it in breadcrumbs and JSON-LD) are rendered again on their next visit."""
-    ArticlePage.objects.filter(version__topic=topic).delete()
+def refresh_topic(topic) -> int:
+    """A topic's name or address changed: render again the stored pages that
+    show it (breadcrumbs, JSON-LD); returns how many."""
+    return _refresh_all(Article.objects.public().filter(live_version__topic=topic))
+
+
+def _refresh_all(articles) -> int:
+    count = 0
+    for article in articles.only("pk").iterator(chunk_size=500):
+        refresh(article)
+        count += 1
+    return count
 
 
 def stored_page(slug: str) -> ArticlePage | None:
@@ -239,19 +256,10 @@ def stored_page(slug: str) -> ArticlePage | None:
     return found[0] if found else None
 
 
-def page_for_visit(version) -> ArticlePage:
-    """Render a live version's page that has no usable stored copy, and store
-    it, unless a writer stored a fresh one meanwhile."""
-    fields = _rendered(version)
-    # Outdated: other templates, or a version no longer live. A row a writer
-    # stored meanwhile is neither, so it is kept.
-    outdated = ArticlePage.objects.filter(article_id=version.article_id).filter(
-        ~Q(renderer=fields["renderer"]) | Q(version__live_for__isnull=True)
-    )
-    page = ArticlePage(article_id=version.article_id, **fields)
-    if not outdated.update(**fields):
-        ArticlePage.objects.bulk_create([page], ignore_conflicts=True)
-    return page
+def render_page(version) -> ArticlePage:
+    """A live version's page rendered now, not stored: for a visit that found
+    no usable stored copy (only writers store pages)."""
+    return ArticlePage(article_id=version.article_id, **_rendered(version))
 
 
 def render_missing() -> int:

@@ -121,7 +121,7 @@ def article_detail(request, slug):
                 .filter(slug=slug)
                 .first()
             )
-            page = version and pages.page_for_visit(version)
+            page = version and pages.render_page(version)
         if page is not None:
             return render(
                 request,

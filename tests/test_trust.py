@@ -431,3 +431,45 @@ def test_a_draft_preview_shows_no_review_dates(client, editor, draft):
     client.force_login(editor)
     html = page(client, draft.get_absolute_url())
     assert "Page last reviewed" not in html
+
+
+def test_a_backup_with_a_javascript_profile_link_loads_nothing(tmp_path, article):
+    from articles import backup
+    from articles.models import Person
+
+    data = backup.export_data()
+    data["people"].append(
+        {"slug": "bad-link", "name": "Bad Link", "profile_links": "javascript:alert(1)"}
+    )
+    with pytest.raises(backup.LoadError, match="web address"):
+        backup.load_data(data)
+    assert not Person.objects.filter(slug="bad-link").exists()
+
+
+def test_a_first_publication_summary_is_not_called_an_update(client, editor, reviewer):
+    draft = ArticleFactory(title="Is this brand new?")
+    workflow.record_edit(draft, user=editor)
+    workflow.submit_for_review(draft, user=editor)
+    workflow.approve_medical_review(draft, user=reviewer)
+    workflow.publish(draft, user=editor, change_summary="Launch note")
+    assert "Updated: Launch note" not in page(client, "/feed/")
+    assert "Updated <time" not in page(client, draft.get_absolute_url())
+
+
+def test_the_page_cache_keeps_each_host_name_apart(client, article, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    url = article.get_absolute_url()
+    first = client.get(url, HTTP_HOST="a.example").content.decode()
+    second = client.get(url, HTTP_HOST="b.example").content.decode()
+    assert "http://a.example/" in first and "http://b.example/" not in first
+    assert "http://b.example/" in second and "http://a.example/" not in second
+
+
+def test_deleting_site_pages_in_bulk_empties_the_page_cache(client, admin_client):
+    policy = SitePage.objects.get(slug="editorial-policy")
+    assert page(client, policy.get_absolute_url())  # now cached
+    admin_client.post(
+        reverse("admin:articles_sitepage_changelist"),
+        {"action": "delete_selected", "_selected_action": [policy.pk], "post": "yes"},
+    )
+    assert client.get(policy.get_absolute_url()).status_code == 404
