@@ -30,6 +30,7 @@ from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 from articles.models import PublicState
+from articles.structured_data import site_origin
 
 CACHEABLE_STATUS = {200, 301, 410}
 
@@ -65,7 +66,7 @@ def current_state() -> tuple[int, int]:
 def _cache_key(request, tag: str) -> str:
     # Pages carry absolute addresses (canonical, JSON-LD), so the scheme and
     # host are part of the key.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = site_origin(request) + request.get_full_path()
     path = hashlib.sha256(address.encode("utf-8")).hexdigest()
     return f"page:{tag}:{request.method == 'HEAD'}:{path}"
 

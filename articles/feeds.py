@@ -56,7 +56,7 @@ class LatestArticlesFeed(Feed):
         if version.kind == ArticleVersion.Kind.REREVIEW:
             reviewed = format_date(version.last_reviewed_on, "j F Y")
             text = f"Medically re-reviewed on {reviewed}: {text}"
-        elif version.change_summary and version.number > 1:
+        elif version.is_update and version.change_summary:
             # The public change log: what this version changed, and whether it
             # corrects an error, before the answer itself.
             label = "Correction" if version.is_correction else "Updated"

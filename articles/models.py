@@ -538,6 +538,12 @@ class ArticleVersion(models.Model):
             "author": self.author.slug,
         }
 
+    @property
+    def is_update(self) -> bool:
+        """A later publication of new text (not the first one, not a periodic
+        review): the page and the feed show its change summary as an update."""
+        return self.kind == self.Kind.PUBLICATION and self.number > 1
+
     def faq_items(self) -> list[dict]:
         """FAQs with the anchor each one has on the page (#faq-1, #faq-2, ...)."""
         return [

@@ -125,14 +125,17 @@ def history_context(version) -> dict:
         )
         .order_by("-number")
     )
-    publications = [e for e in history if e.kind == ArticleVersion.Kind.PUBLICATION]
-    # "Updated DATE: summary" under the bylines, for the text shown now; a
-    # first publication has nothing to compare with.
-    latest = publications[0] if len(publications) > 1 else None
+    # "Updated DATE: summary" under the bylines: the latest publication of
+    # the text shown now, if it was an update.
+    latest = next(
+        (e for e in history if e.kind == ArticleVersion.Kind.PUBLICATION), None
+    )
     return {
         "history": history,
         "corrections": [entry for entry in history if entry.is_correction],
-        "latest_update": latest if latest and latest.change_summary else None,
+        "latest_update": latest
+        if latest and latest.is_update and latest.change_summary
+        else None,
     }
 
 
@@ -177,7 +180,7 @@ def _rendered(version) -> dict:
 
 def page_context(page: ArticlePage, request) -> dict:
     """What templates/articles/article_detail.html needs of a stored page."""
-    origin = f"{request.scheme}://{request.get_host()}"
+    origin = structured_data.site_origin(request)
     return {
         "title": page.title,
         "description": page.description,
@@ -236,7 +239,8 @@ def refresh_topic(topic) -> int:
 def _refresh_all(articles) -> int:
     count = 0
     for article in articles.only("pk").iterator(chunk_size=500):
-        refresh(article)
+        with transaction.atomic():  # a savepoint inside a writer's transaction
+            refresh(article)
         count += 1
     return count
 
@@ -270,10 +274,4 @@ def render_missing() -> int:
         version_id=OuterRef("live_version_id"),
         renderer=renderer_key(),
     )
-    missing = Article.objects.public().exclude(Exists(usable)).only("pk")
-    count = 0
-    for article in missing.iterator(chunk_size=500):
-        with transaction.atomic():
-            refresh(article)
-        count += 1
-    return count
+    return _refresh_all(Article.objects.public().exclude(Exists(usable)))

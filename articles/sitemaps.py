@@ -15,8 +15,10 @@ from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from articles.models import ArticleVersion, Topic
+from articles.structured_data import site_origin
 
 # The sitemaps protocol allows at most 50,000 URLs per file.
 URLS_PER_FILE = 50_000
@@ -58,11 +60,9 @@ class ArticleSitemap(Sitemap):
         # ArticleVersion.get_absolute_url's address, without a reverse() per URL.
         return self._prefix + version.slug + "/"
 
-    @property
+    @cached_property
     def _prefix(self):
-        if not hasattr(self, "_cached_prefix"):
-            self._cached_prefix = reverse("articles:detail", args=["x"])[:-2]
-        return self._cached_prefix
+        return reverse("articles:detail", args=["x"])[:-2]
 
     def lastmod(self, version):
         return version.published_at
@@ -95,7 +95,7 @@ def section(request, section):
     is_query = hasattr(items, "iterator")
     if page > 1 and not (items.exists() if is_query else items):
         raise Http404("No such sitemap page.")
-    origin = f"{request.scheme}://{request.get_host()}"
+    origin = site_origin(request)
     rows = items.iterator(chunk_size=2000) if is_query else items
     return StreamingHttpResponse(
         _urlset(sitemap, origin, rows), content_type="application/xml"

@@ -19,6 +19,12 @@ from django.utils.safestring import mark_safe
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+def site_origin(request) -> str:
+    """ "https://example.org": the scheme and host (validated by ALLOWED_HOSTS)
+    that absolute addresses start with."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def article_head_context(version, origin: str) -> dict:
     """Context the article page's <head> needs (templates/articles/_head_meta.html);
     `origin` ("https://example.org") starts every absolute address."""

@@ -23,7 +23,7 @@ from articles import pages
 from articles.caching import public_page
 from articles.models import Article, ArticleVersion, Person, SitePage, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
-from articles.structured_data import profile_json_ld
+from articles.structured_data import profile_json_ld, site_origin
 
 RECENT_ARTICLES_ON_HOME = 12
 TOPIC_PAGE_SIZE = 50
@@ -78,7 +78,7 @@ def person_detail(request, slug):
     reviewed = list(live.filter(reviewer=person))
     if not written and not reviewed:
         raise Http404("No public articles by this person.")
-    origin = f"{request.scheme}://{request.get_host()}"
+    origin = site_origin(request)
     return render(
         request,
         "articles/person_detail.html",
