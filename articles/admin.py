@@ -229,7 +229,7 @@ def plain_language_report(article: Article):
             ("Body", article.body),
             *(
                 (f"FAQ {number} answer", faq.answer)
-                for number, faq in enumerate(article.faqs.order_by("position"), 1)
+                for number, faq in enumerate(article.faqs.all(), 1)
             ),
         ]
     )
@@ -436,12 +436,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def is_public(self, obj):
         return obj.is_public()
 
+    def _in_review_queue(self, request) -> bool:
+        return request.GET.get(ReviewQueueFilter.parameter_name) in (
+            "mine",
+            "in_review",
+        )
+
     def get_list_display(self, request):
         # The review queues are short: there the plain-language findings are
         # worth computing for each row (advice for the reviewer, not a gate).
-        if request.GET.get(ReviewQueueFilter.parameter_name) in ("mine", "in_review"):
+        if self._in_review_queue(request):
             return [*self.list_display, "plain_language"]
         return self.list_display
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._in_review_queue(request):
+            queryset = queryset.prefetch_related("faqs")  # plain_language column
+        return queryset
 
     @admin.display(description="Plain language (advice)")
     def plain_language(self, obj):

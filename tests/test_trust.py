@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     make_published,
     make_reviewer,
+    republish,
 )
 from tests.test_admin import CHANGELIST_URL, change_data, change_url, workflow_url
 
@@ -40,21 +41,6 @@ def json_ld_nodes(html: str) -> list[dict]:
         data = json.loads(text)
         nodes.extend(data.get("@graph", [data]))
     return nodes
-
-
-def republish(article, *, editor, reviewer, summary, correction=False, **changes):
-    article.refresh_from_db()
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(
-        article, user=editor, change_summary=summary, correction=correction
-    )
-    article.refresh_from_db()
-    return article
 
 
 # Profiles ----------------------------------------------------------------------
@@ -473,3 +459,28 @@ def test_deleting_site_pages_in_bulk_empties_the_page_cache(client, admin_client
         {"action": "delete_selected", "_selected_action": [policy.pk], "post": "yes"},
     )
     assert client.get(policy.get_absolute_url()).status_code == 404
+
+
+def test_the_queue_column_reads_faqs_in_one_query_whatever_the_rows(
+    client, editor, reviewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries():
+        with CaptureQueriesContext(connection) as captured:
+            page(client, f"{CHANGELIST_URL}?queue=in_review")
+        return len(captured)
+
+    def submit_one():
+        article = ArticleFactory(body=f"{LONG_SENTENCE}\n")
+        FAQFactory(article=article, position=1)
+        workflow.record_edit(article, user=editor)
+        workflow.submit_for_review(article, user=editor)
+
+    client.force_login(reviewer)
+    submit_one()
+    one = queue_queries()
+    submit_one()
+    submit_one()
+    assert queue_queries() == one
