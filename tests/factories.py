@@ -84,6 +84,31 @@ def make_published(article=None, *, editor=None, reviewer=None, **article_fields
     return article
 
 
+def republish(
+    article,
+    *,
+    editor,
+    reviewer,
+    summary="Updated the answer.",
+    correction=False,
+    **changes,
+):
+    """Edit a published article (set `changes`), then take the new text through
+    review and publish it with a public change summary."""
+    article.refresh_from_db()
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article.save()
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(
+        article, user=editor, change_summary=summary, correction=correction
+    )
+    article.refresh_from_db()
+    return article
+
+
 class FAQFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FAQ

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleVersion
-from tests.factories import ArticleFactory, TopicFactory, make_published
+from tests.factories import ArticleFactory, TopicFactory, make_published, republish
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,6 @@ def backdate_live_version(article, moment):
     ArticleVersion.objects.filter(pk=article.live_version_id).update(
         published_at=moment
     )
-
-
-def republish(article, *, editor, reviewer):
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
-    article.refresh_from_db()
-    return article
 
 
 def approved_but_unpublished(*, editor, reviewer, **fields):

@@ -20,6 +20,7 @@ from tests.factories import (
     ReferenceFactory,
     TopicFactory,
     make_published,
+    republish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +37,6 @@ def take_to_stage(article, stage, *, editor, reviewer):
         workflow.approve_medical_review(article, user=reviewer)
     article.refresh_from_db()
     assert article.status == stage
-    return article
-
-
-def edit_and_republish(article, *, editor, reviewer, title):
-    article.title = title
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
-    article.refresh_from_db()
     return article
 
 
@@ -115,7 +105,7 @@ def test_live_returns_exactly_the_current_version_of_each_public_article(
         editor=editor,
         reviewer=reviewer,
     )
-    edited = edit_and_republish(
+    edited = republish(
         make_published(editor=editor, reviewer=reviewer),
         editor=editor,
         reviewer=reviewer,
@@ -163,7 +153,7 @@ def test_every_publication_is_kept_as_a_numbered_version(editor, reviewer):
     article = make_published(
         editor=editor, reviewer=reviewer, title="Is the first text kept?"
     )
-    edit_and_republish(
+    republish(
         article, editor=editor, reviewer=reviewer, title="Is the second text live?"
     )
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from articles import pages, workflow
 from articles.models import ArticlePage, RelatedPick
-from tests.factories import ArticleFactory, TopicFactory, make_published
+from tests.factories import ArticleFactory, TopicFactory, make_published, republish
 
 
 def stored_html(article) -> str:
@@ -78,13 +78,12 @@ def test_the_renderer_key_covers_the_json_ld_code(monkeypatch, settings):
 def test_a_new_version_gets_a_new_block_and_withdrawal_drops_it(
     client, article, editor, reviewer
 ):
-    article.body = "## Background\n\nNewer explanation.\n"
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
-    article.refresh_from_db()
+    republish(
+        article,
+        editor=editor,
+        reviewer=reviewer,
+        body="## Background\n\nNewer explanation.\n",
+    )
     assert "Newer explanation." in stored_html(article)
     assert (
         "Newer explanation." in client.get(article.get_absolute_url()).content.decode()
@@ -121,12 +120,7 @@ def test_related_blocks_follow_their_targets_title_and_withdrawal(
     first.refresh_from_db()
     assert "Is the second linked?" in stored_html(first)
 
-    second.title = "Is the second renamed?"
-    second.save()
-    workflow.record_edit(second, user=editor)
-    workflow.submit_for_review(second, user=editor)
-    workflow.approve_medical_review(second, user=reviewer)
-    workflow.publish(second, user=editor, change_summary="Updated the answer.")
+    republish(second, editor=editor, reviewer=reviewer, title="Is the second renamed?")
     assert "Is the second renamed?" in stored_html(first)
     assert "Is the second linked?" not in stored_html(first)
 

@@ -3,20 +3,13 @@
 import pytest
 
 from articles import workflow
-from tests.factories import make_published, make_reviewer
+from tests.factories import make_published, make_reviewer, republish
 
 pytestmark = pytest.mark.django_db
 
 
 def republish_with_slug(article, slug, editor):
-    article.slug = slug
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
-    article.refresh_from_db()
-    return article
+    return republish(article, editor=editor, reviewer=make_reviewer(), slug=slug)
 
 
 def test_an_old_address_answers_301_to_the_new_one(client, editor, article):
