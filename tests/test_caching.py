@@ -47,6 +47,24 @@ def test_conditional_get_is_answered_304_without_rendering(
     assert response["ETag"] == etag
 
 
+def test_weak_and_listed_etags_follow_the_http_rules(client, article):
+    url = article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    assert get(client, url, if_none_match=f"W/{etag}").status_code == 304
+    assert get(client, url, if_none_match=f'"old-1", {etag}').status_code == 304
+    assert get(client, url, if_none_match="*").status_code == 304
+    stale = get(client, url, if_none_match='"0-0"')
+    assert stale.status_code == 200
+    assert article.live_version.title in stale.content.decode()
+
+
+def test_a_session_cookie_without_a_login_still_gets_the_public_page(client, article):
+    client.cookies["sessionid"] = "not-a-session-anyone-has"
+    response = get(client, article.get_absolute_url())
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+
+
 def test_if_modified_since_is_honoured(client, article):
     last_modified = get(client, article.get_absolute_url())["Last-Modified"]
     response = get(client, article.get_absolute_url(), if_modified_since=last_modified)
