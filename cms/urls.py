@@ -8,12 +8,16 @@ from articles import views as article_views
 from articles.caching import public_page
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import SITEMAPS
+from cms import reliability
 
 admin.site.site_header = "Health Answers editorial"
 admin.site.site_title = "Health Answers editorial"
 admin.site.index_title = "Content"
 
+handler500 = "cms.reliability.server_error"
+
 urlpatterns = [
+    path("healthz", reliability.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Replaces markdownx.urls, which is deliberately not mounted (see settings).
     path(

@@ -49,6 +49,12 @@ def test_editor_writes_reviewer_approves_editor_publishes_visitor_reads(new_page
     choose_autocomplete(editor, "topic", "Coughs, colds and infections")
     editor.locator("#id_short_answer").fill(SHORT_ANSWER)
     editor.locator("#id_body").fill(BODY)
+    # The live preview (markdownx, posting to our sanitising endpoint) works
+    # under the Content-Security-Policy: a refused script or request would
+    # leave it empty and log a console error, which the end of the test checks.
+    preview = editor.locator(".field-body .markdownx-preview")
+    expect(preview.locator("h2")).to_have_text("The neck check")
+    expect(preview.locator("li").first).to_have_text("Rest if you have a fever.")
     choose_autocomplete(editor, "author", "Hannah Okafor")
     editor.locator("#id_key_takeaways-0-text").fill(TAKEAWAY)
     editor.locator("#id_faqs-0-question").fill(FAQ_QUESTION)
