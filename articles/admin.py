@@ -43,7 +43,7 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.rendering import render_markdown
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -257,8 +257,6 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edit_lock"].initial = self.instance.lock_version
-        if "body" in self.fields:
-            self.fields["body"].max_length = MAX_MARKDOWN_LENGTH
 
     def clean(self):
         cleaned = super().clean()

@@ -17,7 +17,30 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from articles.callouts import CALLOUT_HELP, callout_problems
-from articles.rendering import render_markdown
+from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+
+# The longest text an editor may write in each free-text field. Checked by the
+# models' clean(), so the admin, the importer and the backup loader all apply
+# them with the same message; a limit keeps one paste of a whole book (or a
+# hostile megabyte) from reaching the renderer, the search index and the page.
+MAX_FAQ_ANSWER_LENGTH = 20_000
+MAX_BIO_LENGTH = 5_000
+MAX_PROFILE_LINKS_LENGTH = 2_000
+MAX_TOPIC_DESCRIPTION_LENGTH = 1_000
+
+
+def check_lengths(instance, limits: dict[str, int]) -> None:
+    """Refuse texts over their limit, saying how long they are and may be."""
+    errors = {}
+    for name, limit in limits.items():
+        length = len(getattr(instance, name) or "")
+        if length > limit:
+            errors[name] = (
+                f"This text is {length:,} characters long; the limit is "
+                f"{limit:,}. Shorten it or split it up."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Topic(models.Model):
@@ -39,6 +62,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        check_lengths(self, {"description": MAX_TOPIC_DESCRIPTION_LENGTH})
 
 
 class Tag(models.Model):
@@ -123,6 +150,10 @@ class Person(models.Model):
 
     def clean(self):
         super().clean()
+        check_lengths(
+            self,
+            {"bio": MAX_BIO_LENGTH, "profile_links": MAX_PROFILE_LINKS_LENGTH},
+        )
         bad = [
             link
             for link in self.links()
@@ -305,6 +336,8 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        # First, so an oversized body never reaches the checks below.
+        check_lengths(self, {"body": MAX_MARKDOWN_LENGTH})
         taken = (
             ArticleVersion.objects.live()
             .filter(slug=self.slug)
@@ -667,6 +700,7 @@ class FAQ(ArticlePart):
 
     def clean(self):
         super().clean()
+        check_lengths(self, {"answer": MAX_FAQ_ANSWER_LENGTH})
         problems = callout_problems(self.answer)
         if problems:
             raise ValidationError({"answer": problems})
@@ -862,3 +896,7 @@ class SitePage(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:site_page", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        check_lengths(self, {"body": MAX_MARKDOWN_LENGTH})

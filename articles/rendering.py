@@ -47,7 +47,8 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Tags whose content is dropped along with the tag, not kept as text.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
 
-# Text longer than this is refused by the forms; the renderer still copes.
+# The longest article body or site page: refused by the models' clean() and
+# the admin preview with a message; the renderer itself still copes.
 MAX_MARKDOWN_LENGTH = 200_000
 
 

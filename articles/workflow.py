@@ -64,7 +64,17 @@ def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
         raise PermissionDenied(f"You do not have permission to {doing}.")
 
 
+MAX_COMMENT_LENGTH = 5_000
+
+
 def _log(article, *, user, action, from_status, comment="", version=None):
+    """Record a transition; every transition runs in one transaction, so a
+    refused comment here undoes the whole step."""
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise TransitionNotAllowed(
+            f"The comment is {len(comment):,} characters long; keep it to "
+            f"{MAX_COMMENT_LENGTH:,} (the review log is not the place for documents)."
+        )
     return ReviewEvent.objects.create(
         article=article,
         version=version,
