@@ -1,8 +1,9 @@
 """Everything out, and back in: the JSON export format (see README, "Export and load").
 
-export_data() writes topics, people, and each article with its working copy,
-FAQs, takeaways, references, review state, every published version, the
-review log and the draft history. load_data() puts such a file into a database
+export_data() writes topics, tags, people, the site's own pages, and each
+article with its working copy, FAQs, takeaways, references, tags, editor's
+related picks, review state, every published version, the review log and the
+draft history. load_data() puts such a file into a database
 that does not hold any of its articles yet, in one transaction: a file that
 does not fit changes nothing.
 
@@ -28,11 +29,15 @@ from articles.models import (
     KeyTakeaway,
     Person,
     Reference,
+    RelatedPick,
     ReviewEvent,
+    SitePage,
+    Tag,
     Topic,
     content_fingerprint,
 )
 from articles.rendering import render_markdown
+from articles.site_pages import DEFAULT_PAGES
 
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
@@ -155,6 +160,11 @@ def export_data() -> dict:
                 {"position": r.position, "citation": r.citation, "url": r.url}
                 for r in article.references.all()
             ],
+            "tags": sorted(tag.slug for tag in article.tags.all()),
+            "related_picks": [
+                {"position": pick.position, "question": pick.target.slug}
+                for pick in article.related_picks.select_related("target")
+            ],
             "versions": [],
             "revisions": [],
             "events": [],
@@ -243,7 +253,14 @@ def export_data() -> dict:
             {"slug": t.slug, "name": t.name, "description": t.description}
             for t in Topic.objects.order_by("slug")
         ],
+        "tags": [
+            {"slug": t.slug, "name": t.name} for t in Tag.objects.order_by("slug")
+        ],
         "people": people,
+        "site_pages": [
+            {"slug": p.slug, "title": p.title, "body": p.body}
+            for p in SitePage.objects.order_by("slug")
+        ],
         "articles": articles,
     }
 
@@ -312,13 +329,27 @@ def _load(data) -> dict[str, int]:
     topics = {}
     for record in data["topics"]:
         _require_keys(record, ["slug", "name"], "A topic")
-        topics[record["slug"]], _ = Topic.objects.get_or_create(
+        topic, created = Topic.objects.get_or_create(
             slug=record["slug"],
             defaults={
                 "name": record["name"],
                 "description": record.get("description", ""),
             },
         )
+        if created:
+            topic.full_clean()
+        topics[record["slug"]] = topic
+    # Tags, related picks and site pages are optional: earlier exports lack them.
+    tags = {}
+    for record in data.get("tags", []):
+        _require_keys(record, ["slug", "name"], "A tag")
+        tag, created = Tag.objects.get_or_create(
+            slug=record["slug"], defaults={"name": record["name"]}
+        )
+        if created:
+            tag.full_clean()
+        tags[tag.slug] = tag
+    counts_site_pages = _load_site_pages(data.get("site_pages", []))
     people = {}
     for record in data["people"]:
         _require_keys(record, ["slug", "name"], "A person")
@@ -346,6 +377,8 @@ def _load(data) -> dict[str, int]:
         return table[key]
 
     counts = {"articles": 0, "versions": 0, "events": 0, "revisions": 0}
+    counts["site_pages"] = counts_site_pages
+    picks = []  # (article, record, where): made once every article exists
     for record in data["articles"]:
         _require_keys(
             record,
@@ -373,6 +406,10 @@ def _load(data) -> dict[str, int]:
             exclude=["medical_reviewer", "approved_by"], validate_constraints=False
         )
         article.save()
+        article.tags.set(
+            [lookup(tags, slug, "tag", where) for slug in record.get("tags", [])]
+        )
+        picks.append((article, record.get("related_picks", []), where))
         for model, key in [
             (FAQ, "faqs"),
             (KeyTakeaway, "key_takeaways"),
@@ -471,4 +508,36 @@ def _load(data) -> dict[str, int]:
         counts["versions"] += len(versions)
         counts["revisions"] += len(record.get("revisions", []))
         counts["events"] += len(record.get("events", []))
+    for article, items, where in picks:
+        for item in items:
+            _require_keys(item, ["position", "question"], f"{where}: a related pick")
+            target = Article.objects.filter(slug=item["question"]).first()
+            if target is None:
+                raise LoadError(
+                    f"{where}: unknown related question {item['question']!r}."
+                )
+            pick = RelatedPick(
+                article=article, target=target, position=item["position"]
+            )
+            pick.full_clean()
+            pick.save()
     return counts
+
+
+def _load_site_pages(records) -> int:
+    """Create the site's pages the file has; replace one that exists only while
+    it still holds the starting text (so a restore brings back the published
+    policy, and a load never overwrites a page an administrator edited)."""
+    starting_text = {slug: body for slug, _, body in DEFAULT_PAGES}
+    loaded = 0
+    for record in records:
+        _require_keys(record, ["slug", "title", "body"], "A site page")
+        page = SitePage.objects.filter(slug=record["slug"]).first()
+        if page is not None and page.body != starting_text.get(page.slug):
+            continue
+        page = page or SitePage(slug=record["slug"])
+        page.title, page.body = record["title"], record["body"]
+        page.full_clean()
+        page.save()
+        loaded += 1
+    return loaded

@@ -1,6 +1,7 @@
 """Export and load: a round trip through an empty database reproduces everything."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,9 +13,13 @@ from articles.models import (
     ArticleVersion,
     DraftRevision,
     Person,
+    RelatedPick,
     ReviewEvent,
+    SitePage,
+    Tag,
     Topic,
 )
+from articles.site_pages import ensure_site_pages
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -57,6 +62,13 @@ def varied_content(editor, reviewer):
     rereviewed = make_published(editor=editor, reviewer=reviewer)
     workflow.reconfirm_review(rereviewed, user=make_reviewer(), comment="Still right")
 
+    # Tags, an editor's related pick and an edited site page come back too.
+    live.tags.set([Tag.objects.create(slug="sleep", name="Sleep")])
+    RelatedPick.objects.create(article=live, target=rereviewed, position=1)
+    policy = SitePage.objects.get(slug="editorial-policy")
+    policy.body = "Our own edited policy: every answer is reviewed by a clinician."
+    policy.save()
+
     sent_back = ArticleFactory()
     workflow.record_edit(sent_back, user=editor)
     workflow.submit_for_review(sent_back, user=editor)
@@ -73,7 +85,11 @@ def wipe_everything():
     Article.objects.all().delete()
     Person.objects.all().delete()
     Topic.objects.all().delete()
+    Tag.objects.all().delete()
     get_user_model().objects.all().delete()
+    # A new database: migrate creates the site pages with their starting text.
+    SitePage.objects.all().delete()
+    ensure_site_pages(SitePage)
 
 
 def tampered_file(tmp_path, change) -> str:
@@ -106,7 +122,54 @@ def test_export_then_load_into_an_empty_database_reproduces_everything(
     assert comparable(after) == comparable(before)
     assert "Corrected the answer" in json.dumps(after)
     assert "https://www.example.org/writer" in json.dumps(after)
-    assert "Loaded 4 articles, 5 published versions" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "Loaded 4 articles, 5 published versions" in output
+    assert "and 2 site pages." in output
+    assert "Our own edited policy" in json.dumps(after)
+    assert after["tags"] == [{"slug": "sleep", "name": "Sleep"}]
+
+
+def public_site(client) -> dict[str, bytes]:
+    """Every page a visitor can reach, by address, as the site serves it."""
+    urls = ["/", "/feed/", "/sitemap.xml", "/about/editorial-policy/"]
+    urls += [f"/questions/{v.slug}/" for v in ArticleVersion.objects.live()]
+    urls += [f"/topics/{t.slug}/" for t in Topic.objects.all()]
+    urls += [f"/people/{p.slug}/" for p in Person.objects.all()]
+    urls += [loc for loc in sitemap_sections(client)]
+    return {url: body(client.get(url)) for url in urls}
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def sitemap_sections(client):
+    index = client.get("/sitemap.xml").content.decode()
+    return [
+        re.sub(r"^https?://[^/]+", "", loc)
+        for loc in re.findall(r"<loc>([^<]+)</loc>", index)
+    ]
+
+
+def test_backup_drill_export_wipe_load_brings_back_the_whole_public_site(
+    client, varied_content, tmp_path
+):
+    """The drill in the README: export, an empty database, load. Every public
+    page (articles with their related links, topics, profiles, the site's own
+    pages, feed and sitemaps) comes back byte for byte."""
+    before = public_site(client)
+    assert any(b"Our own edited policy" in page for page in before.values())
+    path = tmp_path / "backup.json"
+    call_command("export_articles", "-o", str(path))
+    wipe_everything()
+    assert ArticleVersion.objects.count() == 0
+    call_command("load_articles", str(path))
+    after = public_site(client)
+    assert after.keys() == before.keys()
+    for url, page in before.items():
+        assert after[url] == page, url
 
 
 def test_round_trip_keeps_what_visitors_see_and_what_reviewers_decided(

@@ -38,5 +38,6 @@ class Command(BaseCommand):
         related.refresh_all()
         self.stdout.write(
             "Loaded {articles} articles, {versions} published versions, "
-            "{events} log entries and {revisions} draft revisions.".format(**counts)
+            "{events} log entries, {revisions} draft revisions and {site_pages} "
+            "site pages.".format(**counts)
         )
