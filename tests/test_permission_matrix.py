@@ -1068,11 +1068,7 @@ def check_request(world, actor, outcome, call: Call):
 
 
 # Known bugs: the table states what should happen; these cells fail until fixed.
-KNOWN_BUGS = {
-    # django-axes 8.3's admin action reads request.axes_attempt_time, which
-    # only its login handling sets: every use answers 500.
-    ("POST axes.accessattempt/action:cleanup_expired_attempts", "superuser"),
-}
+KNOWN_BUGS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("actor", ACTORS)
