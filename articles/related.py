@@ -9,18 +9,21 @@ they only ever point to public articles: withdrawing an article deletes every
 link to it in the same transaction.
 """
 
+import datetime
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from articles import pages
 from articles.caching import public_content_changed
 from articles.models import Article, RelatedLink, RelatedPick
 
 MAX_LINKS = 6
-# Candidates scored for one article: its topic and tag neighbours, plus the most
-# recently updated others, so publishing stays cheap however large the site is.
+# Candidates scored for one article: the most recently updated of its topic,
+# of the articles sharing a tag and of all others, at most this many of each,
+# so publishing stays cheap however large the site is.
 CANDIDATE_LIMIT = 300
 
 STOP_WORDS = frozenset(
@@ -47,36 +50,74 @@ def similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _profile_words(title: str, short_answer: str, faqs: list[dict]) -> set[str]:
+    questions = " ".join(faq["question"] for faq in faqs)
+    return words(f"{title} {short_answer} {questions}")
+
+
 def _profile(version) -> set[str]:
-    questions = " ".join(faq["question"] for faq in version.faqs)
-    return words(f"{version.title} {version.short_answer} {questions}")
+    return _profile_words(version.title, version.short_answer, version.faqs)
 
 
-def _candidates(article: Article) -> list[Article]:
-    # Only what scoring needs: loading whole versions (HTML and all) for
-    # hundreds of candidates made publishing slow.
-    public = (
-        Article.objects.public()
-        .exclude(pk=article.pk)
-        .select_related("live_version")
-        .only(
+@dataclass(frozen=True)
+class _Candidate:
+    """What scoring needs of a public article: plain values, because building
+    hundreds of model instances per article was most of a publish's time."""
+
+    pk: int
+    topic_id: int
+    tag_ids: frozenset[int]
+    profile: frozenset[str]
+    title_words: frozenset[str]
+    published_at: datetime.datetime
+
+
+def _candidates(article: Article, tag_ids: set[int]) -> list[_Candidate]:
+    """Same topic first, then shared tags, then the rest, newest first each.
+
+    Newest means the live version's content_updated_at, whose index lets each
+    query stop after CANDIDATE_LIMIT rows; sorting a large tag's thousands of
+    articles made every publish slower as the site grew. The topic gets its
+    own query so that a few big tags cannot crowd it out.
+    """
+    public = Article.objects.public().exclude(pk=article.pk)
+    shares_a_tag = Exists(
+        Article.tags.through.objects.filter(
+            article_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+    )
+    rows = {}
+    for group in [
+        public.filter(topic_id=article.topic_id),
+        public.filter(shares_a_tag),
+        public,
+    ]:
+        newest = group.order_by("-live_version__content_updated_at", "-pk")
+        for row in newest.values_list(
             "pk",
             "topic_id",
             "live_version__title",
             "live_version__short_answer",
             "live_version__faqs",
             "live_version__published_at",
+        )[:CANDIDATE_LIMIT]:
+            rows.setdefault(row[0], row)
+    tags = {pk: set() for pk in rows}
+    for article_id, tag_id in Article.tags.through.objects.filter(
+        article_id__in=list(rows)
+    ).values_list("article_id", "tag_id"):
+        tags[article_id].add(tag_id)
+    return [
+        _Candidate(
+            pk=pk,
+            topic_id=topic_id,
+            tag_ids=frozenset(tags[pk]),
+            profile=frozenset(_profile_words(title, short_answer, faqs)),
+            title_words=frozenset(words(title)),
+            published_at=published_at,
         )
-        .prefetch_related("tags")
-    )
-    tag_ids = list(article.tags.values_list("pk", flat=True))
-    near = public.filter(Q(topic_id=article.topic_id) | Q(tags__in=tag_ids)).distinct()
-    found = {
-        a.pk: a for a in near.order_by("-live_version__published_at")[:CANDIDATE_LIMIT]
-    }
-    for other in public.order_by("-live_version__published_at")[:CANDIDATE_LIMIT]:
-        found.setdefault(other.pk, other)
-    return list(found.values())
+        for pk, topic_id, title, short_answer, faqs, published_at in rows.values()
+    ]
 
 
 @transaction.atomic
@@ -100,18 +141,17 @@ def compute_links(article: Article) -> None:
             )
         )
 
-    candidates = _candidates(article)
-    profile = _profile(version)
     tag_ids = set(article.tags.values_list("pk", flat=True))
+    candidates = _candidates(article, tag_ids)
+    profile = _profile(version)
     scored = []
     for other in candidates:
-        shared_tags = len(tag_ids & {tag.pk for tag in other.tags.all()})
         score = (
             2.0 * (other.topic_id == article.topic_id)
-            + 1.5 * shared_tags
-            + 6.0 * similarity(profile, _profile(other.live_version))
+            + 1.5 * len(tag_ids & other.tag_ids)
+            + 6.0 * similarity(profile, other.profile)
         )
-        scored.append((-score, -other.live_version.published_at.timestamp(), other))
+        scored.append((-score, -other.published_at.timestamp(), other))
     scored.sort(key=lambda item: item[:2])
     picked_ids = {target.pk for target in picked}
     computed = [other for _, _, other in scored if other.pk not in picked_ids]
@@ -120,20 +160,23 @@ def compute_links(article: Article) -> None:
     ):
         links.append(
             RelatedLink(
-                article=article, target=target, kind="computed", position=position
+                article=article,
+                target_id=target.pk,
+                kind="computed",
+                position=position,
             )
         )
 
     asks = {}
     for other in candidates:
-        asks.setdefault(frozenset(words(other.live_version.title)), other)
+        asks.setdefault(other.title_words, other)
     for number, faq in enumerate(version.faqs, start=1):
         answered_by = asks.get(frozenset(words(faq["question"])))
         if answered_by is not None:
             links.append(
                 RelatedLink(
                     article=article,
-                    target=answered_by,
+                    target_id=answered_by.pk,
                     kind="faq",
                     position=number,
                     faq_number=number,

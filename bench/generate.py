@@ -541,24 +541,29 @@ def _related_rows(pool: list[_Candidate], faqs: dict, picks: dict) -> list:
     `pool` (most recent first), computed in memory: the same candidates in the
     same order (related._candidates), the same scores and the same FAQ links."""
     limit = related.CANDIDATE_LIMIT
-    groups: dict[tuple, list[int]] = {}
+    topics: dict[int, list[int]] = {}
+    tags: dict[int, list[int]] = {}
     for n, c in enumerate(pool):  # positions in the pool, most recent first
-        groups.setdefault(("topic", c.topic_id), []).append(n)
+        topics.setdefault(c.topic_id, []).append(n)
         for tag in c.tags:
-            groups.setdefault(("tag", tag), []).append(n)
+            tags.setdefault(tag, []).append(n)
     public = {c.pk for c in pool}
     rows = []
     for me in pool:
-        keys = [("topic", me.topic_id), *(("tag", tag) for tag in me.tags)]
-        found, last = {}, None
-        for n in heapq.merge(*(groups.get(key, []) for key in keys)):
-            if n != last and pool[n].pk != me.pk:  # near: topic or tag, newest first
-                found[pool[n].pk] = pool[n]
-                if len(found) == limit:
+        sharing_a_tag = heapq.merge(*(tags[tag] for tag in me.tags))
+        found = {}
+        # The same topic, then a shared tag, then any: newest first, each
+        # group at most `limit` articles other than `me`.
+        for group in [topics[me.topic_id], sharing_a_tag, range(len(pool))]:
+            taken, last = 0, None
+            for n in group:
+                if n == last or pool[n].pk == me.pk:
+                    continue
+                last = n
+                found.setdefault(pool[n].pk, pool[n])
+                taken += 1
+                if taken == limit:
                     break
-            last = n
-        for other in [c for c in pool[: limit + 1] if c.pk != me.pk][:limit]:
-            found.setdefault(other.pk, other)  # then the newest others
         candidates = list(found.values())
 
         picked = [t for t in picks.get(me.pk, []) if t in public][: related.MAX_LINKS]
@@ -623,7 +628,7 @@ def _related_links(say) -> None:
                "live_version__search_vector")
         .prefetch_related("tags")
     )  # fmt: skip
-    articles.sort(key=lambda a: a.live_version.published_at, reverse=True)
+    articles.sort(key=lambda a: (a.live_version.content_updated_at, a.pk), reverse=True)
     pool = [_Candidate(article) for article in articles]
     faqs = {
         a.pk: [frozenset(related.words(f["question"])) for f in a.live_version.faqs]
