@@ -72,3 +72,12 @@ BENCH_ARGS ?= --articles 1000
 .PHONY: bench
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# 200 visitors for 60 s on gunicorn + PostgreSQL while an editor publishes and
+# withdraws; load-fault also restarts PostgreSQL midway (bench/load.py).
+.PHONY: load load-fault
+load: venv
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+load-fault: venv
+	$(PY) bench/load.py --restart-db $(LOAD_ARGS)
