@@ -76,7 +76,7 @@ def failing_statement():
         cursor.execute("SELECT * FROM table_that_does_not_exist")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_that_fails_midway_leaves_the_previous_version_live(editor, reviewer):
     article = make_published(editor=editor, reviewer=reviewer)
     old_version = article.live_version
