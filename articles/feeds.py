@@ -9,9 +9,16 @@ from django.contrib.syndication.views import Feed
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
-from articles.models import ArticleVersion
+from articles.models import CONTROL_CHARACTERS, ArticleVersion
 
 ITEMS_IN_FEED = 30
+
+
+def feed_text(text: str) -> str:
+    """Escaped text without the control characters XML 1.0 cannot carry. The
+    models refuse them now; a version saved before that must not take the
+    whole feed down."""
+    return escape(CONTROL_CHARACTERS.sub("", text))
 
 
 class LatestArticlesFeed(Feed):
@@ -48,8 +55,8 @@ class LatestArticlesFeed(Feed):
         # Readers treat RSS titles and descriptions as HTML: escape the text
         # (as Django's default item_title does) so it shows as written.
         if version.is_correction:
-            return escape(f"Corrected: {version.title}")
-        return escape(version.title)
+            return feed_text(f"Corrected: {version.title}")
+        return feed_text(version.title)
 
     def item_description(self, version):
         text = version.short_answer
@@ -61,7 +68,7 @@ class LatestArticlesFeed(Feed):
             # corrects an error, before the answer itself.
             label = "Correction" if version.is_correction else "Updated"
             text = f"{label}: {version.change_summary} — {text}"
-        return escape(text)
+        return feed_text(text)
 
     def item_link(self, version):
         return version.get_absolute_url()

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
 from articles.callouts import CALLOUT_HELP, callout_problems
@@ -29,12 +30,32 @@ MAX_PROFILE_LINKS_LENGTH = 2_000
 MAX_TOPIC_DESCRIPTION_LENGTH = 1_000
 
 
-def check_lengths(instance, limits: dict[str, int]) -> None:
-    """Refuse texts over their limit, saying how long they are and may be."""
+# Control characters (other than tab and line breaks) have no place in text a
+# visitor reads, and XML 1.0 cannot carry them: one in a title used to take the
+# whole RSS feed down. They arrive by copying out of other programs.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(instance, limits: dict[str, int] | None = None) -> None:
+    """Refuse control characters in any text field the editor fills, and texts
+    over their limit, saying where the character is or how long the text is."""
     errors = {}
-    for name, limit in limits.items():
+    for field in instance._meta.concrete_fields:
+        if not field.editable or not isinstance(
+            field, (models.CharField, models.TextField)
+        ):
+            continue
+        value = getattr(instance, field.attname) or ""
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            errors[field.name] = (
+                f"This text contains an invisible control character "
+                f"(U+{ord(found.group()):04X}) at character {found.start() + 1:,}; "
+                "remove it (it often comes from copying out of another program)."
+            )
+    for name, limit in (limits or {}).items():
         length = len(getattr(instance, name) or "")
-        if length > limit:
+        if length > limit and name not in errors:
             errors[name] = (
                 f"This text is {length:,} characters long; the limit is "
                 f"{limit:,}. Shorten it or split it up."
@@ -65,7 +86,7 @@ class Topic(models.Model):
 
     def clean(self):
         super().clean()
-        check_lengths(self, {"description": MAX_TOPIC_DESCRIPTION_LENGTH})
+        check_text(self, {"description": MAX_TOPIC_DESCRIPTION_LENGTH})
 
 
 class Tag(models.Model):
@@ -80,6 +101,10 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_text(self)
 
 
 class Person(models.Model):
@@ -150,7 +175,7 @@ class Person(models.Model):
 
     def clean(self):
         super().clean()
-        check_lengths(
+        check_text(
             self,
             {"bio": MAX_BIO_LENGTH, "profile_links": MAX_PROFILE_LINKS_LENGTH},
         )
@@ -337,7 +362,14 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         # First, so an oversized body never reaches the checks below.
-        check_lengths(self, {"body": MAX_MARKDOWN_LENGTH})
+        check_text(self, {"body": MAX_MARKDOWN_LENGTH})
+        if self.body.strip() and not strip_tags(render_markdown(self.body)).strip():
+            raise ValidationError(
+                {
+                    "body": "Nothing of this text would be shown: only markup "
+                    "that is removed for safety (scripts, styles, frames) is left."
+                }
+            )
         taken = (
             ArticleVersion.objects.live()
             .filter(slug=self.slug)
@@ -664,10 +696,15 @@ class ArticlePart(models.Model):
     position = models.PositiveIntegerField(
         default=1, help_text="Order on the page: 1 comes first."
     )
+    TEXT_LIMITS: dict[str, int] = {}
 
     class Meta:
         abstract = True
         ordering = ["position"]
+
+    def clean(self):
+        super().clean()
+        check_text(self, self.TEXT_LIMITS)
 
 
 class FAQ(ArticlePart):
@@ -698,9 +735,10 @@ class FAQ(ArticlePart):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
 
+    TEXT_LIMITS = {"answer": MAX_FAQ_ANSWER_LENGTH}
+
     def clean(self):
         super().clean()
-        check_lengths(self, {"answer": MAX_FAQ_ANSWER_LENGTH})
         problems = callout_problems(self.answer)
         if problems:
             raise ValidationError({"answer": problems})
@@ -899,4 +937,4 @@ class SitePage(models.Model):
 
     def clean(self):
         super().clean()
-        check_lengths(self, {"body": MAX_MARKDOWN_LENGTH})
+        check_text(self, {"body": MAX_MARKDOWN_LENGTH})

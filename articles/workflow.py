@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from articles import caching, pages, related, search
 from articles.models import (
+    CONTROL_CHARACTERS,
     FAQ,
     Article,
     ArticleVersion,
@@ -70,6 +71,10 @@ MAX_COMMENT_LENGTH = 5_000
 def _log(article, *, user, action, from_status, comment="", version=None):
     """Record a transition; every transition runs in one transaction, so a
     refused comment here undoes the whole step."""
+    if CONTROL_CHARACTERS.search(comment):
+        raise TransitionNotAllowed(
+            "The comment contains an invisible control character; remove it."
+        )
     if len(comment) > MAX_COMMENT_LENGTH:
         raise TransitionNotAllowed(
             f"The comment is {len(comment):,} characters long; keep it to "
@@ -365,6 +370,10 @@ def _change_summary(current: Article, summary: str, correction: bool) -> str:
     """The public line saying what a new version changed: required once an
     article has been published before, one line, and a correction needs one."""
     summary = " ".join((summary or "").split())
+    if CONTROL_CHARACTERS.search(summary):
+        raise TransitionNotAllowed(
+            "The summary contains an invisible control character; remove it."
+        )
     published_before = current.versions.filter(
         kind=ArticleVersion.Kind.PUBLICATION
     ).exists()

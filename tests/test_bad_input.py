@@ -317,3 +317,44 @@ def test_the_import_page_never_fails_and_creates_all_or_nothing(
         assert "\x00" not in created.title + created.body
         assert_safe_html(created.body_html)
         created.delete()
+
+
+# Control characters ------------------------------------------------------------------
+
+
+def test_control_characters_are_refused_with_where_they_are(admin_client, draft):
+    before = snapshot(draft)
+    response = admin_client.post(
+        f"/admin/articles/article/{draft.pk}/change/",
+        article_form(admin_client, draft, title="Is this \x02 safe?"),
+    )
+    assert response.status_code == 200
+    assert (
+        "This text contains an invisible control character (U+0002) at character 9"
+        in response.content.decode()
+    )
+    assert snapshot(draft) == before
+
+
+def test_a_version_saved_with_a_control_character_cannot_break_the_feed(
+    client, article
+):
+    """Texts saved before the check existed: the feed drops the character."""
+    from articles.models import ArticleVersion
+
+    ArticleVersion.objects.filter(pk=article.live_version_id).update(
+        title="Is a bell \x07 character safe?"
+    )
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert "Is a bell  character safe?" in response.content.decode()
+
+
+def test_a_body_with_nothing_left_to_show_is_refused_when_saved(admin_client, draft):
+    before = snapshot(draft)
+    response = admin_client.post(
+        f"/admin/articles/article/{draft.pk}/change/",
+        article_form(admin_client, draft, body="<script>alert(1)</script>"),
+    )
+    assert "Nothing of this text would be shown" in response.content.decode()
+    assert snapshot(draft) == before
