@@ -433,6 +433,7 @@ LONG_VERSION_FIELDS = (
     "body",
     "body_html",
     "search_vector",
+    "rank_vector",
     "references",
     "key_takeaways",
 )
@@ -517,6 +518,9 @@ class ArticleVersion(models.Model):
     # PostgreSQL full-text index of the words (articles.search fills it once,
     # when the version is created); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same index for the title, FAQ questions and short answer only: search
+    # ranks matches with this small vector, not the whole text's.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleVersionQuerySet.as_manager()
 

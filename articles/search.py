@@ -5,8 +5,17 @@ published), never the working copy, so drafts and unpublished edits cannot leak.
 
 PostgreSQL: each version's words are indexed once, right after the version is
 created (`index_version`), into ArticleVersion.search_vector (GIN index from
-migration 0003); a search is `search_vector @@ websearch_to_tsquery(...)`,
-ranked with ts_rank and highlighted with ts_headline.
+migration 0003), and its title, FAQ questions and short answer also into
+rank_vector (GIN index from migration 0010). A search is
+`search_vector @@ websearch_to_tsquery(...)`, ranked with ts_rank over the small
+rank_vector and highlighted with ts_headline for the rows of the page only.
+
+A common word matches half the site, and ranking or counting every match grows
+with the site. So at most MAX_MATCHES matches are counted and ranked (on both
+databases): on PostgreSQL the first MAX_MATCHES whose title, FAQ questions or
+short answer match (found through rank_vector's index) and the first
+MAX_MATCHES of all matches. Beyond that the page says "More than 500 answers"
+and offers the best of those (50 pages; readers seldom go past the first few).
 
 SQLite: a fallback with the same interface for development and small sites:
 every word must occur somewhere in the article (LIKE), ranked by where it
@@ -35,6 +44,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import ArticleVersion
 
 RESULTS_PER_PAGE = 10
+MAX_MATCHES = 500  # ranked and counted at most (50 pages); see the docstring
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10  # SQLite: more words only narrow an all-words search further
 SNIPPET_LENGTH = 200  # SQLite snippet, in characters
@@ -138,9 +148,9 @@ def index_version(version: ArticleVersion) -> None:
         SearchVector(Value(text), config=CONFIG, weight=weight)
         for weight, text in _weighted_texts(version).items()
     ]
-    vector = vectors[0] + vectors[1] + vectors[2]
     ArticleVersion.objects.using(alias).filter(pk=version.pk).update(
-        search_vector=vector
+        search_vector=vectors[0] + vectors[1] + vectors[2],
+        rank_vector=vectors[0] + vectors[1],
     )
 
 
@@ -148,7 +158,9 @@ def index_missing_versions() -> int:
     """Index every version that has no search vector yet (e.g. those published
     before search existed): for a data migration or a management command.
     Returns how many versions it indexed (0 on SQLite)."""
-    versions = ArticleVersion.objects.filter(search_vector__isnull=True)
+    versions = ArticleVersion.objects.filter(
+        Q(search_vector__isnull=True) | Q(rank_vector__isnull=True)
+    )
     if connections[versions.db].vendor != "postgresql":
         return 0
     count = 0
@@ -177,12 +189,33 @@ class PageLink:
     current: bool = False
 
 
+class MoreThan(int):
+    """A count that stopped at a cap. It prints as "More than 1,000", so the
+    page's "{{ total }} answers" line stays true for very common words."""
+
+    def __str__(self):
+        return f"More than {int(self):,}"
+
+
+class _CountedPaginator(Paginator):
+    """A paginator given the count it would otherwise ask the database for."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 @dataclass
 class SearchResults:
     query: str = ""
     message: str = ""  # why there are no results, or "" when there are some
     page_obj: Page | None = None  # a page of SearchResult items
-    total: int = 0
+    total: int = 0  # a MoreThan when more than MAX_MATCHES answers match
+
+    @property
+    def capped(self) -> bool:
+        """More answers match than were ranked: only the best are offered."""
+        return isinstance(self.total, MoreThan)
 
     def href(self, page_number: int) -> str:
         return (
@@ -259,19 +292,21 @@ def search_page(query: str, page: str) -> SearchResults:
     versions = (
         ArticleVersion.objects.live()
         .select_related("topic")
-        .defer("body_html", "search_vector")  # large, and not shown
+        .defer("body_html", "search_vector", "rank_vector")  # not shown
     )
     if connections[versions.db].vendor == "postgresql":
-        matches, to_result = _postgresql_search(versions, query)
+        count, ranked, to_results = _postgresql_search(versions, query)
     else:
-        matches, to_result = _sqlite_search(versions, terms)
-    page_obj = Paginator(matches, RESULTS_PER_PAGE).get_page(page)
-    total = page_obj.paginator.count
-    if not total:
+        count, ranked, to_results = _sqlite_search(versions, terms)
+    if not count:
         return SearchResults(
             query=query, message=NO_RESULTS_MESSAGE.format(query=query)
         )
-    page_obj.object_list = [to_result(version) for version in page_obj.object_list]
+    total = MoreThan(MAX_MATCHES) if count > MAX_MATCHES else count
+    page_obj = _CountedPaginator(
+        ranked, RESULTS_PER_PAGE, count=min(count, MAX_MATCHES)
+    ).get_page(page)
+    page_obj.object_list = to_results(page_obj.object_list)
     return SearchResults(query=query, page_obj=page_obj, total=total)
 
 
@@ -304,27 +339,46 @@ def _highlighted_html(marked: str) -> SafeString:
 
 
 def _postgresql_search(versions, query: str):
+    """The number of matches (at most MAX_MATCHES + 1) and the ones worth
+    ranking, ranked.
+
+    One query reads the ids of the first MAX_MATCHES whose title, FAQ
+    questions or short answer match (through rank_vector's index) and of the
+    first MAX_MATCHES + 1 matches of any kind; a second ranks those with the
+    small rank_vector. Ranking and counting every match with the whole text's
+    vector made a common word slower the larger the site.
+    """
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    document = Concat("short_answer", Value("\n\n"), "body", output_field=TextField())
-    matches = (
-        versions.filter(search_vector=search_query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), search_query),
-            # Computed only for the rows of the page (after ORDER BY ... LIMIT).
-            headline=SearchHeadline(
-                document,
-                search_query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_fragments=2,
-                max_words=20,
-                min_words=8,
-                fragment_delimiter=" … ",
-            ),
+    live = ArticleVersion.objects.live().order_by()
+    found = live.filter(search_vector=search_query)
+    # rank_vector is a part of search_vector, so a query without a "-" word
+    # that matches it matches the whole text too: checking that again would
+    # read every candidate's large vector. With a "-" word it must be checked.
+    in_headings = (found if "-" in query else live).filter(rank_vector=search_query)
+    heading, anywhere = Value(True), Value(False)
+    rows = list(
+        in_headings.values_list("pk", heading)[:MAX_MATCHES].union(
+            found.values_list("pk", anywhere)[: MAX_MATCHES + 1], all=True
         )
+    )
+    count = sum(1 for _, in_heading in rows if not in_heading)
+    rank = SearchRank(F("rank_vector"), search_query)
+    ranked = (
+        versions.filter(pk__in={pk for pk, _ in rows})
+        .annotate(rank=rank)
         .order_by("-rank", "title")
     )
+
+    def to_results(page_rows) -> list[SearchResult]:
+        # The page's rows are chosen in a subquery, so the costly headline is
+        # made for them only: as a column of the ranked query it was also made
+        # for every row an OFFSET skips (page 7 made 70).
+        shown = (
+            versions.filter(pk__in=page_rows.values("pk"))
+            .annotate(rank=rank, headline=_headline(search_query))
+            .order_by("-rank", "title")
+        )
+        return [to_result(version) for version in shown]
 
     def to_result(version):
         # The headline is raw text from the database: strip the Markdown,
@@ -335,7 +389,23 @@ def _postgresql_search(versions, query: str):
             headline = _window(_text_for_snippet(version), None)
         return _result(version, _highlighted_html(headline))
 
-    return matches, to_result
+    return count, ranked, to_results
+
+
+def _headline(search_query: SearchQuery) -> SearchHeadline:
+    """The matched words in context, from the short answer and the body."""
+    document = Concat("short_answer", Value("\n\n"), "body", output_field=TextField())
+    return SearchHeadline(
+        document,
+        search_query,
+        config=CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        max_fragments=2,
+        max_words=20,
+        min_words=8,
+        fragment_delimiter=" … ",
+    )
 
 
 # SQLite ----------------------------------------------------------------------
@@ -384,7 +454,7 @@ def _sqlite_search(versions, terms: Terms):
             When(short_answer__icontains=term, then=Value(2)),
             default=Value(1),
         )
-    matches = matches.annotate(rank=rank).order_by("-rank", "title")
+    ranked = matches.annotate(rank=rank).order_by("-rank", "title")
 
     longest_first = sorted(terms.wanted, key=len, reverse=True)
     pattern = (
@@ -393,11 +463,16 @@ def _sqlite_search(versions, terms: Terms):
         else None
     )
 
-    def to_result(version):
-        text = _text_for_snippet(version)
-        return _result(version, _highlighted_html(_window(text, pattern)))
+    def to_results(page_rows) -> list[SearchResult]:
+        return [
+            _result(
+                version, _highlighted_html(_window(_text_for_snippet(version), pattern))
+            )
+            for version in page_rows
+        ]
 
-    return matches, to_result
+    # Counting stops one past the cap: enough to say "more than".
+    return matches.order_by()[: MAX_MATCHES + 1].count(), ranked, to_results
 
 
 def _text_for_snippet(version: ArticleVersion) -> str:

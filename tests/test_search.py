@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils.html import escape
 
-from articles import workflow
+from articles import search, workflow
 from articles.models import Article, ArticleVersion
 from articles.search import index_version, search_page
 from tests.factories import ArticleFactory, FAQFactory, make_reviewer
@@ -98,6 +98,27 @@ def test_ranks_an_faq_question_match_above_a_body_only_match(publish):
         "Why do faces ache?",
         "Are cheekbones fragile?",
     ]
+
+
+def test_ranks_a_short_answer_match_above_a_body_only_match(publish):
+    publish(title="Are cheekbones fragile?", body="The zygomatic bone is strong.")
+    publish(title="Do faces swell?", short_answer="The zygomatic area can.")
+
+    assert found_titles("zygomatic") == ["Do faces swell?", "Are cheekbones fragile?"]
+
+
+def test_title_matches_come_first_even_when_body_matches_fill_the_cap(
+    publish, monkeypatch
+):
+    for n in range(4):
+        publish(title=f"Are bones {n} fragile?", body="The zygomatic bone is strong.")
+    publish(title="Is zygomatic pain common?")  # published last
+    monkeypatch.setattr(search, "MAX_MATCHES", 3)
+
+    results = search_page("zygomatic", "1")
+
+    assert results.capped is True
+    assert [r.title for r in results.page_obj][0] == "Is zygomatic pain common?"
 
 
 def test_every_word_must_occur_somewhere_in_the_article(publish):
@@ -319,6 +340,61 @@ def test_the_results_page_links_to_other_pages_keeping_the_query(
     )
     assert 'rel="prev"' in html and 'rel="next"' not in html
     assert "12 answers for “zygomatic answered”, showing 11 to 12." in html
+
+
+def test_more_matches_than_the_cap_are_counted_as_more_than_the_cap(
+    twelve_matches, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_MATCHES", 5)
+
+    results = search_page("zygomatic", "1")
+
+    assert results.capped is True
+    assert results.total == 5
+    assert str(results.total) == "More than 5"
+    assert len(results.page_obj) == 5
+    assert results.page_obj.paginator.num_pages == 1
+
+
+def test_as_many_matches_as_the_cap_are_counted_exactly(twelve_matches, monkeypatch):
+    monkeypatch.setattr(search, "MAX_MATCHES", 12)
+
+    results = search_page("zygomatic", "1")
+
+    assert results.capped is False
+    assert results.total == 12
+    assert str(results.total) == "12"
+
+
+def test_pages_of_a_capped_search_split_the_best_matches_without_overlap(
+    twelve_matches, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_MATCHES", 5)
+    monkeypatch.setattr(search, "RESULTS_PER_PAGE", 2)
+
+    pages = [search_page("zygomatic", str(n)) for n in (1, 2, 3, 4)]
+    titles = [[r.title for r in results.page_obj] for results in pages]
+
+    assert [len(t) for t in titles] == [2, 2, 1, 1]
+    assert titles[3] == titles[2]  # past the end: the last page
+    assert len(set(titles[0] + titles[1] + titles[2])) == 5
+    assert titles[0] + titles[1] + titles[2] == sorted(
+        titles[0] + titles[1] + titles[2]
+    )
+    assert not pages[2].next_href
+
+
+def test_the_results_page_says_more_than_the_cap_for_a_capped_search(
+    client, twelve_matches, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_MATCHES", 5)
+    monkeypatch.setattr(search, "RESULTS_PER_PAGE", 2)
+
+    html = client.get("/search/", {"q": "zygomatic"}).content.decode()
+
+    assert "More than 5 answers for “zygomatic”, showing 1 to 2." in html
+    assert 'href="/search/?q=zygomatic&amp;page=3"' in html
+    assert "page=4" not in html
 
 
 # The page and odd input -------------------------------------------------------------
