@@ -103,6 +103,35 @@ def test_shared_tags_beat_an_unrelated_article_in_another_topic(editor, reviewer
     assert targets.index(tagged.pk) < targets.index(other.pk)
 
 
+def test_the_same_topic_is_considered_however_many_newer_articles_share_a_tag(
+    editor, reviewer, monkeypatch
+):
+    monkeypatch.setattr(related, "CANDIDATE_LIMIT", 2)
+    sleep, heart = TopicFactory(name="Sleep"), TopicFactory(name="Heart")
+    tag = Tag.objects.create(name="Children", slug="children")
+    close = make_published(
+        editor=editor, reviewer=reviewer, topic=sleep, title="Do toddlers nap?"
+    )
+    for n in range(3):  # newer, sharing the subject's tag, in another topic
+        newer = make_published(
+            editor=editor, reviewer=reviewer, topic=heart, title=f"Is heart {n} ok?"
+        )
+        newer.tags.add(tag)
+    subject = make_published(
+        editor=editor, reviewer=reviewer, topic=sleep, title="Do babies nap?"
+    )
+    subject.tags.add(tag)
+
+    related.compute_links(Article.objects.get(pk=subject.pk))
+
+    targets = list(
+        RelatedLink.objects.filter(article=subject, kind="computed").values_list(
+            "target", flat=True
+        )
+    )
+    assert targets[0] == close.pk
+
+
 def test_editor_picks_come_first_and_only_while_public(client, editor, reviewer):
     subject = make_published(editor=editor, reviewer=reviewer, title="Is tea healthy?")
     for n in range(3):
