@@ -144,6 +144,13 @@ def test_a_word_after_a_minus_sign_excludes_articles_that_contain_it(publish):
     assert found_titles("zygomatic -fracture") == ["Is it a bruise?"]
 
 
+def test_a_minus_word_in_the_body_excludes_an_article_whose_title_matches(publish):
+    publish(title="Is zygomatic pain common?", body="A fracture needs an X-ray.")
+    publish(title="Is zygomatic swelling normal?", body="It fades in days.")
+
+    assert found_titles("zygomatic -fracture") == ["Is zygomatic swelling normal?"]
+
+
 def test_finds_words_with_accents(publish):
     publish(title="Is decaf coffee safe?", body="A café crème has less caffeine.")
 
