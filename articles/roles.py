@@ -25,6 +25,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "add_person",
         "change_person",
         "view_person",
+        # Tags are how an editor helps related questions find each other
+        # (article admin, "Finding related questions").
+        "add_tag",
+        "change_tag",
+        "view_tag",
         "publish_article",
     },
     MEDICAL_REVIEWERS: {
@@ -34,13 +39,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "delete_reference",
         "view_topic",
         "view_person",
+        "view_tag",
         "review_article",
     },
 }
 
 
-def apply_roles(group_model, permission_model) -> dict[str, int]:
-    """Make each role group hold exactly its listed permissions; return the counts."""
+def apply_roles(group_model, permission_model, *, strict=True) -> dict[str, int]:
+    """Make each role group hold exactly its listed permissions; return the counts.
+
+    strict=False is for the first roles migration, which runs before later
+    migrations add models (tags); the migration that adds permissions for
+    them applies the roles again, strictly."""
     counts = {}
     for group_name, codenames in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=group_name)
@@ -51,7 +61,7 @@ def apply_roles(group_model, permission_model) -> dict[str, int]:
         )
         found = {permission.codename for permission in permissions}
         missing = codenames - found
-        if missing:
+        if missing and strict:
             raise LookupError(
                 f"Permissions missing for {group_name}: {', '.join(sorted(missing))}. "
                 "Run migrate first."
@@ -59,3 +69,20 @@ def apply_roles(group_model, permission_model) -> dict[str, int]:
         group.permissions.set(permissions)
         counts[group_name] = len(permissions)
     return counts
+
+
+def apply_roles_in_migration(apps, *, strict=True) -> None:
+    """apply_roles() from a data migration, with the historical models.
+    Permissions are normally created after all migrations; they are created
+    now so the groups can hold them on a fresh database."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apply_roles(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        strict=strict,
+    )

@@ -224,6 +224,9 @@ AXES_COOLOFF_TIME = timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+# Lockouts are logged as warnings; every login attempt is in the admin
+# ("Access attempts", "Access logs"), not also in the process log.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "cms.security.locked_out"
 # Behind a reverse proxy every request comes from the proxy's address, so the
 # client's address is read from X-Forwarded-For: the entry the nearest trusted

@@ -65,8 +65,8 @@ OUTCOMES = {
 # Rows: METHOD TARGET then one outcome per actor, in ACTORS order.
 # A visitor account is signed in but not staff, so the admin treats it like
 # anonymous. Editors and reviewers hold exactly roles.ROLE_PERMISSIONS: no
-# permission on users, groups, tags, site pages or the login records; view
-# (reviewers) or add/change/view (editors) on topics and people; add/change/
+# permission on users, groups, site pages or the login records; view
+# (reviewers) or add/change/view (editors) on topics, people and tags; add/change/
 # view but not delete on articles. Only editors publish and withdraw; only
 # reviewers approve, request changes and confirm periodic reviews.
 MATRIX_TEXT = """
@@ -94,17 +94,17 @@ POST  auth.user/delete                              login   login   403       40
 POST  auth.user/action:delete_selected              login   login   403       403       done
 GET   auth.user/password                            login   login   403       403       shown
 POST  auth.user/password                            login   login   403       403       done
-# --- Tags: no role holds a tag permission (roles.py)
-GET   articles.tag/changelist                       login   login   403       403       shown
-GET   articles.tag/add                              login   login   403       403       shown
-GET   articles.tag/change                           login   login   403       403       shown
+# --- Tags: like topics, editors manage them (no delete), reviewers read them
+GET   articles.tag/changelist                       login   login   shown     shown     shown
+GET   articles.tag/add                              login   login   shown     403       shown
+GET   articles.tag/change                           login   login   shown     read-only shown
 GET   articles.tag/delete                           login   login   403       403       shown
-GET   articles.tag/history                          login   login   403       403       shown
+GET   articles.tag/history                          login   login   shown     shown     shown
 GET   articles.tag/redirect                         login   login   ->change  ->change  ->change
-POST  articles.tag/add                              login   login   403       403       done
-POST  articles.tag/change                           login   login   403       403       done
+POST  articles.tag/add                              login   login   done      403       done
+POST  articles.tag/change                           login   login   done      403       done
 POST  articles.tag/delete                           login   login   403       403       done
-POST  articles.tag/action:delete_selected           login   login   403       403       done
+POST  articles.tag/action:delete_selected           login   login   refused   refused   done
 # --- Topics and bylines: editors manage them (no delete), reviewers read them
 GET   articles.topic/changelist                     login   login   shown     shown     shown
 GET   articles.topic/add                            login   login   shown     403       shown
@@ -210,7 +210,7 @@ GET   admin/app_list:articles                       login   login   shown     sh
 GET   admin/app_list:axes                           login   login   404       404       shown
 GET   admin/autocomplete:articles.article.topic     login   login   shown     shown     shown
 GET   admin/autocomplete:articles.article.author    login   login   shown     shown     shown
-GET   admin/autocomplete:articles.article.tags      login   login   403       403       shown
+GET   admin/autocomplete:articles.article.tags      login   login   shown     shown     shown
 GET   admin/autocomplete:articles.relatedpick.target login  login   shown     shown     shown
 GET   admin/view_on_site                            login   login   ->public  ->public  ->public
 GET   admin/unknown-page                            login   login   404       404       404

@@ -1,19 +1,14 @@
 """Create the Editors and Medical reviewers groups with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; create them now so
-    # the groups can hold them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from articles.roles import apply_roles
+    from articles.roles import apply_roles_in_migration
 
-    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Not strict: the roles also name permissions of models that later
+    # migrations create (0011 applies the roles again once those exist).
+    apply_roles_in_migration(apps, strict=False)
 
 
 def remove_roles(apps, schema_editor):
