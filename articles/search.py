@@ -155,8 +155,8 @@ def index_version(version: ArticleVersion) -> None:
 
 
 def index_missing_versions() -> int:
-    """Index every version that has no search vector yet (e.g. those published
-    before search existed): for a data migration or a management command.
+    """Index every version that has no search or rank vector yet (e.g. those
+    published before search existed): for a data migration or a command.
     Returns how many versions it indexed (0 on SQLite)."""
     versions = ArticleVersion.objects.filter(
         Q(search_vector__isnull=True) | Q(rank_vector__isnull=True)
