@@ -189,14 +189,6 @@ class PageLink:
     current: bool = False
 
 
-class MoreThan(int):
-    """A count that stopped at a cap. It prints as "More than 1,000", so the
-    page's "{{ total }} answers" line stays true for very common words."""
-
-    def __str__(self):
-        return f"More than {int(self):,}"
-
-
 class _CountedPaginator(Paginator):
     """A paginator given the count it would otherwise ask the database for."""
 
@@ -210,12 +202,10 @@ class SearchResults:
     query: str = ""
     message: str = ""  # why there are no results, or "" when there are some
     page_obj: Page | None = None  # a page of SearchResult items
-    total: int = 0  # a MoreThan when more than MAX_MATCHES answers match
-
-    @property
-    def capped(self) -> bool:
-        """More answers match than were ranked: only the best are offered."""
-        return isinstance(self.total, MoreThan)
+    total: int = 0  # at most MAX_MATCHES
+    # More answers match than were ranked: only the best are offered, and the
+    # page says "More than {total} answers".
+    capped: bool = False
 
     def href(self, page_number: int) -> str:
         return (
@@ -302,12 +292,12 @@ def search_page(query: str, page: str) -> SearchResults:
         return SearchResults(
             query=query, message=NO_RESULTS_MESSAGE.format(query=query)
         )
-    total = MoreThan(MAX_MATCHES) if count > MAX_MATCHES else count
-    page_obj = _CountedPaginator(
-        ranked, RESULTS_PER_PAGE, count=min(count, MAX_MATCHES)
-    ).get_page(page)
+    total = min(count, MAX_MATCHES)
+    page_obj = _CountedPaginator(ranked, RESULTS_PER_PAGE, count=total).get_page(page)
     page_obj.object_list = to_results(page_obj.object_list)
-    return SearchResults(query=query, page_obj=page_obj, total=total)
+    return SearchResults(
+        query=query, page_obj=page_obj, total=total, capped=count > MAX_MATCHES
+    )
 
 
 def _result(version: ArticleVersion, snippet: SafeString) -> SearchResult:

@@ -688,7 +688,7 @@ class Run:
 
         found = article_search.search_page(generate.SEARCH_WORD, "1")
         # "More than 500" when the search stopped counting at its cap.
-        matches = str(found.total) if found.capped else f"{found.total:,}"
+        matches = f"more than {found.total:,}" if found.capped else f"{found.total:,}"
         facts["search_matches"] = matches
         modes = ["off", "on"] if args.cache == "both" else [args.cache]
         say("bench: SQL queries per request (in process)")
