@@ -120,11 +120,13 @@ def clean_query(raw: str) -> str:
 
 def _weighted_texts(version: ArticleVersion) -> dict[str, str]:
     """The words of a version by weight: A title and FAQ questions, B short
-    answer, C body and FAQ answers."""
+    answer, C body and FAQ answers. All as plain_text(): PostgreSQL's parser
+    takes "<style" or "<script" in any text for a tag and skips the words
+    after it, so a title that mentions one could not be found by its words."""
     faqs = version.faqs or []
     texts = {
-        "A": " ".join([version.title, *(faq["question"] for faq in faqs)]),
-        "B": version.short_answer,
+        "A": plain_text(" ".join([version.title, *(f["question"] for f in faqs)])),
+        "B": plain_text(version.short_answer),
         "C": " ".join(
             plain_text(t) for t in [version.body, *(f["answer"] for f in faqs)]
         ),

@@ -72,6 +72,18 @@ def test_finds_an_article_by_its_title_short_answer_or_faq_question(publish):
     ]
 
 
+def test_finds_an_article_whose_title_and_short_answer_mention_a_style_tag(publish):
+    """PostgreSQL's parser skips the words after "<style"; the index must not."""
+    publish(
+        title="Why does <style> in a page hide the zygomatic answer?",
+        short_answer="<script> aside, the maxillary sinus is nearby.",
+    )
+    assert found_titles("zygomatic") == [
+        "Why does <style> in a page hide the zygomatic answer?"
+    ]
+    assert len(found_titles("maxillary")) == 1
+
+
 def test_ranks_a_title_match_above_a_body_only_match_for_the_same_word(publish):
     publish(
         title="Are cheekbones fragile?",  # sorts first by title
