@@ -393,6 +393,14 @@ def report(args, results, events, problems, outage, recovery, setup):
         lines.append(
             f"| database down | +{outage[0] - args.t0:.1f} s to +{outage[1] - args.t0:.1f} s |"
         )
+        errors = [
+            s for s, _, _, status, _, _ in results if status >= 500 or status == -1
+        ]
+        if errors:
+            lines.append(
+                f"| 503 answers (all the friendly page) from / to | "
+                f"+{min(errors) - args.t0:.1f} s / +{max(errors) - args.t0:.1f} s |"
+            )
         lines.append(
             "| first good answer after the restart | "
             + (f"{recovery:.2f} s |" if recovery is not None else "never |")
@@ -441,7 +449,8 @@ def main(argv=None) -> int:
     generate(args.articles, seed=args.seed, workflow_count=1, say=lambda m: None)
     slugs = prepare_watched(args.watched)
     call_command("collectstatic", verbosity=0, interactive=False)
-    postgres = connection.cursor().connection.info.server_version
+    number = connection.cursor().connection.info.server_version  # e.g. 150018
+    postgres = f"{number // 10000}.{number % 100}"
     connection.close()
 
     from articles.models import ArticleVersion
