@@ -2,7 +2,6 @@
 for the renderer and the admin forms: never a 500, never a partial write."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +24,7 @@ from articles.models import (
 )
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from tests.factories import PersonFactory, TopicFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -72,60 +72,20 @@ def test_the_renderer_copes_with_text_at_the_limit():
 # Size limits -------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would submit from a page's <form> (first one
-    with method=post): inputs, checked boxes, selected options, textareas."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._textarea, self._select = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button"):
-            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
-                self.data[name] = a.get("value", "on" if "checked" in a else "")
-        elif tag == "textarea" and name:
-            self._textarea, self.data[name] = name, ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.data.setdefault(self._select, []).append(a.get("value", ""))
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data
-
-
 def article_form(client, article, **changes):
     """The admin change form's data for `article`, as the page has it, with
     `changes` applied (so every inline's management form is there)."""
-    page = client.get(f"/admin/articles/article/{article.pk}/change/")
-    parser = FormFields()
-    parser.feed(page.content.decode())
-    data = {
-        name: value
-        for name, value in parser.data.items()
-        if "__prefix__" not in name and name != "csrfmiddlewaretoken"
-    }
-    # A textarea's first newline belongs to the markup, not the text.
-    data = {k: v[1:] if isinstance(v, str) and v.startswith("\n") else v
-            for k, v in data.items()}  # fmt: skip
-    return data | changes
+    data = form_data(
+        client, f"/admin/articles/article/{article.pk}/change/", "article_form"
+    )
+    return data | {name: [value] for name, value in changes.items()}
 
 
 def with_new_row(data, prefix, **fields):
     """`data` with one more (new) row in the inline `prefix`."""
-    number = int(data[f"{prefix}-TOTAL_FORMS"])
-    row = {f"{prefix}-{number}-{name}": value for name, value in fields.items()}
-    return data | row | {f"{prefix}-TOTAL_FORMS": number + 1}
+    number = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    row = {f"{prefix}-{number}-{name}": [value] for name, value in fields.items()}
+    return data | row | {f"{prefix}-TOTAL_FORMS": [str(number + 1)]}
 
 
 def snapshot(article):
