@@ -26,7 +26,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
@@ -131,7 +135,13 @@ def public_page(view):
 
 def _with_headers(response, etag: str, last_modified: int):
     """Validators and Cache-Control of a visitor's response. Public views set
-    no Cache-Control of their own, so the header is written, not merged."""
+    no Cache-Control of their own, so the header is written, not merged.
+    Vary: Cookie on every one, the 304 included (it renders nothing that
+    would add it): a signed-in editor gets another answer at the same URL."""
+    if "Vary" in response:
+        patch_vary_headers(response, ("Cookie",))
+    else:
+        response["Vary"] = "Cookie"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = (

@@ -45,6 +45,9 @@ def test_conditional_get_is_answered_304_without_rendering(
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag
+    # The same caching headers as the full answer, Vary included.
+    assert response["Vary"] == "Cookie"
+    assert "s-maxage=300" in response["Cache-Control"]
 
 
 def test_weak_and_listed_etags_follow_the_http_rules(client, article):
