@@ -22,9 +22,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -68,6 +69,15 @@ def current_state() -> tuple[int, int]:
     return (row[0], row[1]) if row else (0, 0)
 
 
+def _validators() -> tuple[str, str, int]:
+    """(tag, ETag, Last-Modified) of everything visitors can see right now.
+    The change time makes the tag unique even if a restored database counts
+    from an earlier number while a shared cache still holds pages."""
+    generation, changed_us = current_state()
+    tag = f"{generation}-{changed_us}"
+    return tag, f'"{tag}"', changed_us // 1_000_000  # HTTP dates: whole seconds
+
+
 def _cache_key(request, tag: str) -> str:
     # Pages carry absolute addresses (canonical, JSON-LD), so the scheme and
     # host are part of the key.
@@ -109,12 +119,7 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        generation, changed_us = current_state()
-        # The change time makes the tag unique even if a restored database
-        # counts from an earlier number while a shared cache still holds pages.
-        tag = f"{generation}-{changed_us}"
-        etag = f'"{tag}"'
-        last_modified = changed_us // 1_000_000  # HTTP dates have whole seconds
+        tag, etag, last_modified = _validators()
         not_modified = _not_modified(request, etag, last_modified)
         if not_modified is not None:
             return _with_headers(not_modified, etag, last_modified)
@@ -130,7 +135,52 @@ def public_page(view):
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return _with_headers(response, etag, last_modified)
 
+    wrapper.serves_visitors = True  # RevalidationMiddleware may answer for it
     return wrapper
+
+
+class RevalidationMiddleware:
+    """Answer a visitor's revalidation of a public page before the session,
+    CSRF, authentication, messages and CSP middleware run: a 304 needs none
+    of them, and browsers and CDNs revalidate far more often than they fetch.
+
+    Only a GET or HEAD with a validator, without the session cookie, for a URL
+    whose view is a public_page; the validators and headers are exactly the
+    ones public_page gives. Anything else, a validator that does not match,
+    or a database that does not answer (the normal path then gives the 503
+    page), goes on through the stack as before. Placed after SecurityMiddleware
+    (HTTPS redirect, HSTS) and WhiteNoise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        if (
+            request.method in ("GET", "HEAD")
+            and ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = self._not_modified(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _not_modified(self, request):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if not getattr(match.func, "serves_visitors", False):
+            return None
+        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check
+        try:
+            _, etag, last_modified = _validators()
+        except DatabaseError:
+            return None
+        response = _not_modified(request, etag, last_modified)
+        return response and _with_headers(response, etag, last_modified)
 
 
 def _with_headers(response, etag: str, last_modified: int):

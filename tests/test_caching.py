@@ -151,3 +151,53 @@ def test_the_purge_hook_runs_after_a_change_commits(
     with django_capture_on_commit_callbacks(execute=True):
         make_published(editor=editor, reviewer=reviewer)
     assert PURGED  # at least once, after the commit
+
+
+def test_a_visitors_revalidation_is_answered_before_the_session_middleware(
+    client, article
+):
+    url = article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    early = get(client, url, if_none_match=etag)
+    assert early.status_code == 304
+    assert not hasattr(early.wsgi_request, "session")  # never reached it
+    assert early["Vary"] == "Cookie" and early["ETag"] == etag
+    # With a session cookie the request goes the whole way (public_page's own
+    # check then decides), and so does a non-public address.
+    client.cookies["sessionid"] = "not-a-session-anyone-has"
+    full = get(client, url, if_none_match=etag)
+    assert full.status_code == 304 and hasattr(full.wsgi_request, "session")
+    del client.cookies["sessionid"]
+    login = get(client, "/admin/login/", if_none_match=etag)
+    assert login.status_code == 200
+
+
+def test_an_early_revalidation_still_checks_the_host(client, article):
+    etag = get(client, article.get_absolute_url())["ETag"]
+    response = client.get(
+        article.get_absolute_url(),
+        headers={"if-none-match": etag},
+        HTTP_HOST="evil.example",
+    )
+    assert response.status_code == 400
+
+
+def test_a_revalidation_after_a_withdrawal_gets_the_410(client, editor, article):
+    url = article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    workflow.unpublish(article, user=editor, comment="Unsafe advice")
+    response = get(client, url, if_none_match=etag)
+    assert response.status_code == 410
+
+
+def test_a_revalidation_while_the_database_is_down_gets_the_503(client, article):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    etag = get(client, article.get_absolute_url())["ETag"]
+    with mock.patch(
+        "articles.caching.current_state", side_effect=OperationalError("down")
+    ):
+        response = get(client, article.get_absolute_url(), if_none_match=etag)
+    assert response.status_code == 503
