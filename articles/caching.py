@@ -10,6 +10,8 @@ counter row in the database. Public pages:
 - keep rendered pages in Django's cache (per process by default; Redis or
   memcached through settings) under keys that contain the counter, so once a
   withdrawal commits no process or machine can find the old page again;
+- do both in VisitorPageMiddleware, before the session, CSRF, auth, messages
+  and CSP middleware, which a visitor's 304 or cached page does not need;
 - send Cache-Control with a short max-age for browsers and a longer s-maxage
   for shared caches; a CDN in front is told to purge through PUBLIC_PURGE_HOOK.
 
@@ -111,7 +113,9 @@ def _not_modified(request, etag: str, last_modified: int):
 
 
 def public_page(view):
-    """Serve a public page with validators, Cache-Control and the page cache."""
+    """Serve a public page: private and uncached for signed-in staff; for
+    visitors with validators and Cache-Control (VisitorPageMiddleware answers
+    their 304s and keeps their pages; without it, the 304s are answered here)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -119,68 +123,84 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        tag, etag, last_modified = _validators()
-        not_modified = _not_modified(request, etag, last_modified)
-        if not_modified is not None:
-            return _with_headers(not_modified, etag, last_modified)
-        key = _cache_key(request, tag)
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            # A streamed response (a sitemap file) is written as it is read,
-            # so there is nothing to keep; the validators still apply.
-            if response.status_code in CACHEABLE_STATUS and not response.streaming:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        validators = getattr(request, "public_validators", None)
+        if validators is None:  # not through the middleware (a stale cookie)
+            _, etag, last_modified = _validators()
+            not_modified = _not_modified(request, etag, last_modified)
+            if not_modified is not None:
+                return _with_headers(not_modified, etag, last_modified)
+        else:
+            etag, last_modified = validators
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
         return _with_headers(response, etag, last_modified)
 
-    wrapper.serves_visitors = True  # RevalidationMiddleware may answer for it
+    wrapper.serves_visitors = True  # VisitorPageMiddleware answers for it
     return wrapper
 
 
-class RevalidationMiddleware:
-    """Answer a visitor's revalidation of a public page before the session,
-    CSRF, authentication, messages and CSP middleware run: a 304 needs none
-    of them, and browsers and CDNs revalidate far more often than they fetch.
+class VisitorPageMiddleware:
+    """A visitor's request for a public page: the 304 and the page cache,
+    before the session, CSRF, authentication, messages and CSP middleware.
 
-    Only a GET or HEAD with a validator, without the session cookie, for a URL
-    whose view is a public_page; the validators and headers are exactly the
-    ones public_page gives. Anything else, a validator that does not match,
-    or a database that does not answer (the normal path then gives the 503
-    page), goes on through the stack as before. Placed after SecurityMiddleware
-    (HTTPS redirect, HSTS) and WhiteNoise.
+    A visitor (a GET or HEAD without the session cookie, for a URL whose view
+    is a public_page) needs none of them for a 304 or for a page already
+    rendered; the cache keeps the complete response, the headers the
+    middleware below added (CSP, X-Frame-Options, Vary) included, under a key
+    holding the public-content tag, so once a change commits no process finds
+    the old page. A response that sets a cookie or is not public is never
+    kept; a database that does not answer sends the request the normal way
+    (which answers 503). Placed after SecurityMiddleware (HTTPS redirect,
+    HSTS) and WhiteNoise.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        meta = request.META
-        if (
-            request.method in ("GET", "HEAD")
-            and ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
-            response = self._not_modified(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
+        if not self._for_visitor(request):
+            return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check
+        try:
+            tag, etag, last_modified = _validators()
+        except DatabaseError:
+            return self.get_response(request)
+        not_modified = _not_modified(request, etag, last_modified)
+        if not_modified is not None:
+            return _with_headers(not_modified, etag, last_modified)
+        key = _cache_key(request, tag)
+        response = cache.get(key)
+        if response is None:
+            request.public_validators = (etag, last_modified)
+            response = self.get_response(request)
+            if _keepable(response):
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
 
-    def _not_modified(self, request):
+    @staticmethod
+    def _for_visitor(request) -> bool:
+        if request.method not in ("GET", "HEAD"):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return None
-        if not getattr(match.func, "serves_visitors", False):
-            return None
-        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check
-        try:
-            _, etag, last_modified = _validators()
-        except DatabaseError:
-            return None
-        response = _not_modified(request, etag, last_modified)
-        return response and _with_headers(response, etag, last_modified)
+            return False
+        return getattr(match.func, "serves_visitors", False)
+
+
+def _keepable(response) -> bool:
+    """A visitor's finished page that can be given to the next visitor. A
+    streamed response (a sitemap file) is written as it is read, so there is
+    nothing to keep; the validators still apply."""
+    return (
+        response.status_code in CACHEABLE_STATUS
+        and not response.streaming
+        and not response.cookies
+        and response.get("Cache-Control", "").startswith("public")
+    )
 
 
 def _with_headers(response, etag: str, last_modified: int):

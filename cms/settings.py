@@ -91,9 +91,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A visitor's revalidation of a public page is answered 304 here, before
-    # the middleware below, which a 304 does not need (articles/caching.py).
-    "articles.caching.RevalidationMiddleware",
+    # Visitors' 304s and cached public pages are answered here, before the
+    # middleware below, which they do not need (articles/caching.py).
+    "articles.caching.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -201,3 +201,28 @@ def test_a_revalidation_while_the_database_is_down_gets_the_503(client, article)
     ):
         response = get(client, article.get_absolute_url(), if_none_match=etag)
     assert response.status_code == 503
+
+
+def test_a_cached_page_is_served_early_with_every_header_it_was_made_with(
+    client, article
+):
+    first = get(client, article.get_absolute_url())
+    second = get(client, article.get_absolute_url())
+    assert not hasattr(second.wsgi_request, "session")  # served before it
+    assert second.content == first.content
+    for header in ["Content-Security-Policy", "X-Frame-Options", "Vary", "ETag"]:
+        assert second[header] == first[header], header
+
+
+def test_responses_that_set_a_cookie_or_are_private_are_never_kept():
+    from django.http import HttpResponse
+
+    from articles.caching import _keepable
+
+    public = HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
+    assert _keepable(public)
+    with_cookie = HttpResponse("page", headers={"Cache-Control": "public"})
+    with_cookie.set_cookie("csrftoken", "x")
+    assert not _keepable(with_cookie)
+    assert not _keepable(HttpResponse("page", headers={"Cache-Control": "private"}))
+    assert not _keepable(HttpResponse("page"))
