@@ -21,11 +21,13 @@ they may see previews.
 
 import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -41,6 +43,12 @@ from articles.models import PublicState
 from articles.structured_data import site_origin
 
 CACHEABLE_STATUS = {200, 301, 410}
+# The query parameters public pages read (search words, page number): other
+# parameters change nothing, so their answers are not kept, or anyone could
+# push real pages out of the cache with ?x=1, ?x=2, ...
+PAGE_PARAMETERS = {"q", "page"}
+
+logger = logging.getLogger("articles.caching")
 
 
 def _now_us() -> int:
@@ -48,9 +56,15 @@ def _now_us() -> int:
 
 
 def public_content_changed() -> None:
-    """Call inside the transaction that changes what visitors can see."""
+    """Call inside the transaction that changes what visitors can see.
+
+    The change time moves on by at least a second each time, so that
+    Last-Modified (whole seconds) differs after every change even when two
+    come within a second or an app server's clock is behind: a cache that
+    revalidates with If-Modified-Since alone never keeps a withdrawn page."""
     updated = PublicState.objects.filter(pk=1).update(
-        generation=F("generation") + 1, changed_us=_now_us()
+        generation=F("generation") + 1,
+        changed_us=Greatest(F("changed_us") + 1_000_000, _now_us()),
     )
     if not updated:
         PublicState.objects.create(pk=1, generation=1, changed_us=_now_us())
@@ -74,9 +88,10 @@ def current_state() -> tuple[int, int]:
 def _validators() -> tuple[str, str, int]:
     """(tag, ETag, Last-Modified) of everything visitors can see right now.
     The change time makes the tag unique even if a restored database counts
-    from an earlier number while a shared cache still holds pages."""
+    from an earlier number while a shared cache still holds pages; the
+    release (DJANGO_RELEASE) makes a deploy of new templates a change too."""
     generation, changed_us = current_state()
-    tag = f"{generation}-{changed_us}"
+    tag = f"{generation}-{changed_us}{settings.RELEASE_TAG}"
     return tag, f'"{tag}"', changed_us // 1_000_000  # HTTP dates: whole seconds
 
 
@@ -108,7 +123,12 @@ def _not_modified(request, etag: str, last_modified: int):
     if meta.get("HTTP_IF_NONE_MATCH") == etag:
         return HttpResponseNotModified()
     if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
-        return get_conditional_response(request, etag=etag, last_modified=last_modified)
+        response = get_conditional_response(
+            request, etag=etag, last_modified=last_modified
+        )
+        # Only a 304: anything else (a 412 for If-Match) is the view's to give.
+        if response is not None and response.status_code == 304:
+            return response
     return None
 
 
@@ -170,12 +190,12 @@ class VisitorPageMiddleware:
         if not_modified is not None:
             return _with_headers(not_modified, etag, last_modified)
         key = _cache_key(request, tag)
-        response = cache.get(key)
+        response = _cache_call(cache.get, key)
         if response is None:
             request.public_validators = (etag, last_modified)
             response = self.get_response(request)
-            if _keepable(response):
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            if _keepable(response) and set(request.GET) <= PAGE_PARAMETERS:
+                _cache_call(cache.set, key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
@@ -189,6 +209,16 @@ class VisitorPageMiddleware:
         except Resolver404:
             return False
         return getattr(match.func, "serves_visitors", False)
+
+
+def _cache_call(method, *args):
+    """A page-cache read or write that never fails the page: with Redis or
+    memcached down, visitors get freshly rendered pages, and the log says why."""
+    try:
+        return method(*args)
+    except Exception:
+        logger.exception("Page cache unavailable; serving without it.")
+        return None
 
 
 def _keepable(response) -> bool:

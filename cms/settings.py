@@ -7,6 +7,7 @@ instead of starting with an unsafe default.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -265,6 +266,16 @@ CACHES = {
         else {},
     }
 }
+# Part of every public page's ETag and cache key: set it to the deploy's
+# commit (or any new value per deploy) so new templates are not answered with
+# 304s or cached pages from the old ones.
+RELEASE = os.environ.get("DJANGO_RELEASE", "").strip()
+if RELEASE and not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", RELEASE):
+    raise ImproperlyConfigured(
+        "DJANGO_RELEASE may hold only letters, digits, '.', '_' and '-' "
+        f"(at most 64), not {RELEASE!r}."
+    )
+RELEASE_TAG = f"-{RELEASE}" if RELEASE else ""
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 BROWSER_CACHE_SECONDS = int(os.environ.get("DJANGO_BROWSER_CACHE_SECONDS", "60"))
 SHARED_CACHE_SECONDS = int(os.environ.get("DJANGO_SHARED_CACHE_SECONDS", "300"))

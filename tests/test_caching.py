@@ -226,3 +226,52 @@ def test_responses_that_set_a_cookie_or_are_private_are_never_kept():
     assert not _keepable(with_cookie)
     assert not _keepable(HttpResponse("page", headers={"Cache-Control": "private"}))
     assert not _keepable(HttpResponse("page"))
+
+
+def test_pages_are_served_while_the_cache_backend_is_down(client, article):
+    from unittest import mock
+
+    with (
+        mock.patch(
+            "articles.caching.cache.get", side_effect=ConnectionError("redis down")
+        ),
+        mock.patch("articles.caching.cache.set", side_effect=ConnectionError("down")),
+    ):
+        response = get(client, article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.live_version.title in response.content.decode()
+
+
+def test_answers_with_unknown_query_parameters_are_not_kept(client, article):
+    url = article.get_absolute_url()
+    get(client, url + "?utm=1")
+    again = get(client, url + "?utm=1")
+    assert hasattr(again.wsgi_request, "session")  # rendered again, not kept
+    get(client, url + "?page=1")
+    kept = get(client, url + "?page=1")
+    assert not hasattr(kept.wsgi_request, "session")
+
+
+def test_if_match_is_left_to_the_view(client, article):
+    response = get(client, article.get_absolute_url(), if_match='"no-such-tag"')
+    assert response.status_code == 200
+
+
+def test_two_changes_within_a_second_get_different_last_modified(client, article):
+    from articles.caching import public_content_changed
+
+    before = get(client, article.get_absolute_url())["Last-Modified"]
+    public_content_changed()
+    public_content_changed()
+    after = get(client, article.get_absolute_url())
+    assert after["Last-Modified"] != before
+    stale = get(client, article.get_absolute_url(), if_modified_since=before)
+    assert stale.status_code == 200
+
+
+def test_the_release_is_part_of_the_validator(client, article, settings):
+    old = get(client, article.get_absolute_url())["ETag"]
+    settings.RELEASE_TAG = "-2026.11.21"
+    response = get(client, article.get_absolute_url(), if_none_match=old)
+    assert response.status_code == 200
+    assert response["ETag"].endswith('-2026.11.21"')
