@@ -21,6 +21,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.caching import public_content_changed
 from articles.models import (
     FAQ,
     Article,
@@ -277,7 +278,11 @@ def load_data(data) -> dict[str, int]:
     """Load an export into this database; all or nothing. Returns what was created."""
     try:
         with transaction.atomic():
-            return _load(data)
+            counts = _load(data)
+            # Loaded pages, policies and versions are new to visitors: no
+            # cached page or validator from before the load may stand.
+            public_content_changed()
+            return counts
     except LoadError:
         raise
     except ValidationError as error:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from articles import backup, workflow
@@ -13,6 +14,7 @@ from articles.models import (
     ArticleVersion,
     DraftRevision,
     Person,
+    PublicState,
     RelatedPick,
     ReviewEvent,
     SitePage,
@@ -165,7 +167,10 @@ def test_backup_drill_export_wipe_load_brings_back_the_whole_public_site(
     call_command("export_articles", "-o", str(path))
     wipe_everything()
     assert ArticleVersion.objects.count() == 0
+    generation = PublicState.objects.get().generation
     call_command("load_articles", str(path))
+    assert PublicState.objects.get().generation > generation  # caches move on
+    cache.clear()  # so "after" is rendered from the restored database alone
     after = public_site(client)
     assert after.keys() == before.keys()
     for url, page in before.items():
@@ -314,3 +319,18 @@ def test_a_non_web_reference_url_in_a_file_is_refused(varied_content, tmp_path):
     with pytest.raises(CommandError, match="is not an http\\(s\\) web address"):
         call_command("load_articles", tampered_file(tmp_path, add_script_url))
     assert Article.objects.count() == 0
+
+
+def test_a_load_never_overwrites_a_site_page_an_administrator_edited(
+    varied_content,
+):
+    data = backup.export_data()  # holds "Our own edited policy"
+    wipe_everything()
+    page = SitePage.objects.get(slug="editorial-policy")
+    page.body = "Edited here after the backup was made."
+    page.save()
+    counts = backup.load_data(data)
+    assert SitePage.objects.get(slug="editorial-policy").body == (
+        "Edited here after the backup was made."
+    )
+    assert counts["site_pages"] == 1  # only how-we-review, still at its start text
