@@ -36,6 +36,18 @@ MAX_TOPIC_DESCRIPTION_LENGTH = 1_000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def control_character_problem(value: str) -> str:
+    """What is wrong with `value`'s characters, or "" if nothing is."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is None:
+        return ""
+    return (
+        f"This text contains an invisible control character "
+        f"(U+{ord(found.group()):04X}) at character {found.start() + 1:,}; "
+        "remove it (it often comes from copying out of another program)."
+    )
+
+
 def check_text(instance, limits: dict[str, int] | None = None) -> None:
     """Refuse control characters in any text field the editor fills, and texts
     over their limit, saying where the character is or how long the text is."""
@@ -45,14 +57,9 @@ def check_text(instance, limits: dict[str, int] | None = None) -> None:
             field, (models.CharField, models.TextField)
         ):
             continue
-        value = getattr(instance, field.attname) or ""
-        found = CONTROL_CHARACTERS.search(value)
-        if found:
-            errors[field.name] = (
-                f"This text contains an invisible control character "
-                f"(U+{ord(found.group()):04X}) at character {found.start() + 1:,}; "
-                "remove it (it often comes from copying out of another program)."
-            )
+        problem = control_character_problem(getattr(instance, field.attname) or "")
+        if problem:
+            errors[field.name] = problem
     for name, limit in (limits or {}).items():
         length = len(getattr(instance, name) or "")
         if length > limit and name not in errors:

@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from articles import caching, pages, related, search
 from articles.models import (
-    CONTROL_CHARACTERS,
     FAQ,
     Article,
     ArticleVersion,
@@ -37,6 +36,7 @@ from articles.models import (
     Topic,
     add_months,
     content_fingerprint,
+    control_character_problem,
 )
 
 Status = Article.Status
@@ -71,10 +71,8 @@ MAX_COMMENT_LENGTH = 5_000
 def _log(article, *, user, action, from_status, comment="", version=None):
     """Record a transition; every transition runs in one transaction, so a
     refused comment here undoes the whole step."""
-    if CONTROL_CHARACTERS.search(comment):
-        raise TransitionNotAllowed(
-            "The comment contains an invisible control character; remove it."
-        )
+    if problem := control_character_problem(comment):
+        raise TransitionNotAllowed(f"The comment: {problem}")
     if len(comment) > MAX_COMMENT_LENGTH:
         raise TransitionNotAllowed(
             f"The comment is {len(comment):,} characters long; keep it to "
@@ -370,10 +368,8 @@ def _change_summary(current: Article, summary: str, correction: bool) -> str:
     """The public line saying what a new version changed: required once an
     article has been published before, one line, and a correction needs one."""
     summary = " ".join((summary or "").split())
-    if CONTROL_CHARACTERS.search(summary):
-        raise TransitionNotAllowed(
-            "The summary contains an invisible control character; remove it."
-        )
+    if problem := control_character_problem(summary):
+        raise TransitionNotAllowed(f"The summary of what changed: {problem}")
     published_before = current.versions.filter(
         kind=ArticleVersion.Kind.PUBLICATION
     ).exists()

@@ -318,3 +318,23 @@ def test_a_body_with_nothing_left_to_show_is_refused_when_saved(admin_client, dr
     )
     assert "Nothing of this text would be shown" in response.content.decode()
     assert snapshot(draft) == before
+
+
+def test_control_characters_in_comments_and_change_summaries_are_refused(
+    editor, reviewer, article
+):
+    article.short_answer = "A new answer."
+    article.save()
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    with pytest.raises(workflow.TransitionNotAllowed, match=r"The comment: .*U\+0002"):
+        with transaction.atomic():
+            workflow.request_changes(article, user=reviewer, comment="Fix \x02 this")
+    workflow.approve_medical_review(article, user=reviewer)
+    with pytest.raises(
+        workflow.TransitionNotAllowed, match=r"The summary of what changed: .*U\+0007"
+    ):
+        with transaction.atomic():
+            workflow.publish(article, user=editor, change_summary="New \x07 answer")
+    article.refresh_from_db()
+    assert article.status == Article.Status.APPROVED
