@@ -387,7 +387,8 @@ def report(args, results, events, problems, outage, recovery, setup):
         "| answers | " + ", ".join(f"{s if s != -1 else 'no answer'}: {n:,}" for s, n in sorted(statuses.items())) + " |",
         f"| publishes / withdrawals committed | {kinds['published']} / {kinds['withdrawn']} |",
         f"| editor steps retried after a database error | {kinds['error']} |",
-        f"| responses checked for mixed or withdrawn versions | {len(results):,} |",
+        f"| answers checked for mixed or withdrawn versions | "
+        f"{sum(status in (200, 410) for _, _, _, status, _, _ in results):,} |",
     ]  # fmt: skip
     if outage:
         lines.append(

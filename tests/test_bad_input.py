@@ -303,11 +303,12 @@ def test_a_version_saved_with_a_control_character_cannot_break_the_feed(
     from articles.models import ArticleVersion
 
     ArticleVersion.objects.filter(pk=article.live_version_id).update(
-        title="Is a bell \x07 character safe?"
+        title="Is a bell \x07 character safe?", short_answer="Yes \x0b it is."
     )
     response = client.get("/feed/")
     assert response.status_code == 200
     assert "Is a bell  character safe?" in response.content.decode()
+    assert "Yes  it is." in response.content.decode()
 
 
 def test_a_body_with_nothing_left_to_show_is_refused_when_saved(admin_client, draft):
@@ -316,6 +317,7 @@ def test_a_body_with_nothing_left_to_show_is_refused_when_saved(admin_client, dr
         f"/admin/articles/article/{draft.pk}/change/",
         article_form(admin_client, draft, body="<script>alert(1)</script>"),
     )
+    assert response.status_code == 200
     assert "Nothing of this text would be shown" in response.content.decode()
     assert snapshot(draft) == before
 

@@ -995,17 +995,9 @@ def check_request(world, actor, outcome, call: Call):
 # The tests.
 
 
-# Known bugs: the table states what should happen; these cells fail until fixed.
-KNOWN_BUGS: set[tuple[str, str]] = set()
-
-
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("key", ALL_KEYS)
-def test_each_role_gets_exactly_the_outcome_the_matrix_states(
-    world, db, request, key, actor
-):
-    if (key, actor) in KNOWN_BUGS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="known bug"))
+def test_each_role_gets_exactly_the_outcome_the_matrix_states(world, db, key, actor):
     row = MATRIX.get(key)
     if row is None:
         pytest.fail(
@@ -1020,14 +1012,7 @@ def test_each_role_gets_exactly_the_outcome_the_matrix_states(
 
 
 def test_every_row_of_the_matrix_names_an_existing_url_or_action():
-    registered = {model._meta.app_label for model in admin.site._registry}
-    # Rows for django-axes's login records apply while its admin is installed.
-    optional = "axes" not in registered
-    stale = [
-        key
-        for key in MATRIX
-        if key not in ALL_KEYS and not (optional and "axes" in key)
-    ]
+    stale = [key for key in MATRIX if key not in ALL_KEYS]
     assert stale == []
 
 

@@ -98,6 +98,8 @@ def test_production_sends_hsts_and_redirects_plain_http(client):
     insecure = client.get("/")
     assert insecure.status_code == 301
     assert insecure["Location"].startswith("https://")
+    # Load balancers probe over plain HTTP inside the network.
+    assert client.get("/healthz").status_code == 200
     secure = client.get("/admin/login/", secure=True)
     assert secure["Strict-Transport-Security"] == (
         "max-age=31536000; includeSubDomains"
