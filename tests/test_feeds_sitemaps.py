@@ -294,3 +294,43 @@ def test_a_sitemap_file_holds_at_most_the_protocols_limit(
     second = get_xml(client, "/sitemap-articles.xml?p=2")
     assert len(first) == 2
     assert len(second.findall("sm:url", SITEMAP_NS)) == 1
+
+
+def test_the_index_counts_and_dates_only_live_articles(
+    client, editor, reviewer, monkeypatch
+):
+    """The index counts files from the public articles and takes its lastmod
+    from the newest live publication: a withdrawn article adds neither."""
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    kept = [
+        make_published(editor=editor, reviewer=reviewer, slug=f"kept-{n}")
+        for n in range(2)
+    ]
+    for number, article in enumerate(kept, start=1):
+        backdate_live_version(article, LONG_AGO + datetime.timedelta(days=number))
+    newest = make_published(editor=editor, reviewer=reviewer, slug="withdrawn-later")
+
+    def index_entries():
+        index = get_xml(client, "/sitemap.xml")
+        return {
+            entry.findtext("sm:loc", namespaces=SITEMAP_NS): entry.findtext(
+                "sm:lastmod", namespaces=SITEMAP_NS
+            )
+            for entry in index.iterfind("sm:sitemap", SITEMAP_NS)
+        }
+
+    before = index_entries()
+    assert "http://testserver/sitemap-articles.xml?p=2" in before
+    assert datetime.datetime.fromisoformat(
+        before["http://testserver/sitemap-articles.xml"]
+    ) == newest.live_version.published_at
+
+    workflow.unpublish(newest, user=editor)
+    after = index_entries()
+
+    assert "http://testserver/sitemap-articles.xml?p=2" not in after
+    assert datetime.datetime.fromisoformat(
+        after["http://testserver/sitemap-articles.xml"]
+    ) == LONG_AGO + datetime.timedelta(days=2)
