@@ -322,7 +322,12 @@ class Article(models.Model):
             ("publish_article", "Can publish and unpublish articles"),
             ("review_article", "Can medically review articles"),
         ]
-        indexes = [models.Index(fields=["status", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            # The admin list's default order: its first page read from the
+            # index, not a sort of every article (100,000 in the benchmark).
+            models.Index(fields=["-updated_at", "title"], name="article_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(title=""), name="article_title_not_empty"
