@@ -97,3 +97,28 @@ def test_deploy_check_is_clean_with_production_settings():
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "limit"), [({}, 2000), ({"DJANGO_CACHE_MAX_ENTRIES": "50"}, 50)]
+)
+def test_the_per_process_page_cache_is_bounded(env, limit):
+    """Each worker keeps at most DJANGO_CACHE_MAX_ENTRIES pages (2,000 by
+    default, about 50 MB), however many pages visitors ask for."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'cms.settings'; "
+        "django.setup(); from django.core.cache import cache; "
+        f"[cache.set(f'page-{{n}}', 'x') for n in range({limit} + 500)]; "
+        "print(len(cache._cache))"
+    )
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env=clean_env | {"DJANGO_DEBUG": "true"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 0 < int(result.stdout) <= limit
