@@ -1,7 +1,22 @@
 """Login throttling hooks for django-axes (see the settings' "Login throttling")."""
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """axes's database handler, but a successful login clears only the failed
+    attempts of that same username from that same address: never the
+    failures counted from the address against other accounts, nor those
+    against this account from other addresses."""
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        AccessAttempt.objects.filter(
+            username=user.get_username(), ip_address=request.axes_ip_address
+        ).delete()
 
 
 def client_ip(request) -> str | None:

@@ -167,6 +167,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is missing or refused as off-site: the
+# admin (Django's default, /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Production-safe defaults: the cookies and HSTS only apply over HTTPS, which
 # DJANGO_SECURE=false turns off for a deployment behind plain HTTP (not advised).
@@ -227,7 +230,12 @@ AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+# axes's own reset on success deletes every record matching the address OR
+# the username, so logging into an account of one's own from the attacker's
+# address wiped the failures counted there against every other account. The
+# handler below clears only the records of that username from that address.
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "cms.security.LoginThrottleHandler"
 # Lockouts are logged as warnings; every login attempt is in the admin
 # ("Access attempts", "Access logs"), not also in the process log.
 AXES_VERBOSE = False

@@ -1,6 +1,7 @@
 """Admin login throttling (django-axes; settings "Login throttling")."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
@@ -106,3 +107,51 @@ def test_behind_a_proxy_the_address_the_proxy_saw_counts():
 def test_without_a_proxy_the_forwarded_header_is_ignored():
     meta = {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}
     assert client_ip(Request(meta)) == "203.0.113.9"
+
+
+def test_logging_into_ones_own_account_does_not_wipe_failures_against_others(
+    staff_user,
+):
+    """The attack: 32 wrong guesses at someone else's account from one address,
+    with a successful login to the attacker's own account after every 8.
+    axes's reset-on-success used to delete every failure from the address."""
+    get_user_model().objects.create_user("mallory", password=PASSWORD, is_staff=True)
+    outcomes = []
+    for _round in range(4):
+        for _ in range(8):
+            outcomes.append(log_in(Client(), "hannah", "guess").status_code)
+        outcomes.append(log_in(Client(), "mallory", PASSWORD).status_code)
+    # The 10th failure locks the address; every later try is refused, the
+    # attacker's own logins included.
+    assert outcomes[:8] == [200] * 8
+    assert outcomes[8] == 302  # mallory's own login, before the limit
+    assert outcomes[9] == 200
+    assert set(outcomes[10:]) == {429}
+    # The guessed account stays locked from anywhere, right password included.
+    assert log_in(Client(), "hannah", PASSWORD, address="192.0.2.50").status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_a_success_clears_only_that_usernames_failures_from_that_address(staff_user):
+    get_user_model().objects.create_user("mallory", password=PASSWORD, is_staff=True)
+    log_in(Client(), "hannah", "guess")  # someone else's account, same address
+    log_in(Client(), "mallory", "typo")
+    log_in(Client(), "mallory", "typo", address="198.51.100.20")
+    assert log_in(Client(), "mallory", PASSWORD).status_code == 302
+    remaining = sorted(
+        AccessAttempt.objects.values_list(
+            "username", "ip_address", "failures_since_start"
+        )
+    )
+    assert remaining == [("hannah", "203.0.113.7", 1), ("mallory", "198.51.100.20", 1)]
+
+
+def test_a_refused_next_address_sends_the_login_to_the_admin(staff_user):
+    for target in ("https://evil.example/", "//evil.example/admin/"):
+        response = Client().post(
+            f"/admin/login/?next={target}",
+            {"username": "hannah", "password": PASSWORD, "next": target},
+            REMOTE_ADDR="203.0.113.7",
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
