@@ -19,12 +19,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import caching, importing, pages, plain_language, related, workflow
+from articles import (
+    bylines,
+    caching,
+    importing,
+    pages,
+    plain_language,
+    related,
+    workflow,
+)
 from articles.diff import diff_content
 from articles.importer import (
     MAX_INPUT_CHARS,
@@ -169,11 +177,70 @@ class ShownToVisitorsAdmin(admin.ModelAdmin):
             caching.public_content_changed()
 
 
+class PublicDetailsAdmin(ShownToVisitorsAdmin):
+    """Saves log every changed public detail through articles.bylines; the
+    change page shows that log."""
+
+    public_fields: list[str] = []
+
+    @admin.display(description="History of public details (who, when, old, new)")
+    def change_history(self, obj):
+        changes = bylines.changes_of(obj)[:100] if obj and obj.pk else []
+        if not changes:
+            return "No changes logged yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(c.changed_at).strftime("%-d %b %Y %H:%M"),
+                    c.changed_by.get_username(),
+                    c.field,
+                    c.old_value or "—",
+                    c.new_value or "—",
+                )
+                for c in changes
+            ),
+        )
+        return format_html(
+            '<table class="workflow-table"><thead><tr><th scope="col">When</th>'
+            '<th scope="col">Who</th><th scope="col">Field</th>'
+            '<th scope="col">Old</th><th scope="col">New</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def save_model(self, request, obj, form, change):
+        before = (
+            bylines.snapshot(type(obj).objects.get(pk=obj.pk), self.public_fields)
+            if change
+            else {}
+        )
+        super().save_model(request, obj, form, change)
+        bylines.record_changes(obj, user=request.user, before=before)
+
+
 @admin.register(Topic)
-class TopicAdmin(ShownToVisitorsAdmin):
+class TopicAdmin(PublicDetailsAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    public_fields = bylines.TOPIC_PUBLIC_FIELDS
+    fields = [*bylines.TOPIC_PUBLIC_FIELDS, "change_history"]
+
+    def get_readonly_fields(self, request, obj=None):
+        allowed = bylines.topic_fields_for(request.user, obj)
+        locked = [name for name in self.public_fields if name not in allowed]
+        return [*locked, "change_history"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if "slug" in bylines.topic_fields_for(request.user, obj):
+            return {"slug": ["name"]}
+        return {}
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or bool(bylines.topic_fields_for(request.user, obj))
 
     def refresh_pages(self, obj):
         # Topic names are in breadcrumbs and JSON-LD of stored article pages.
@@ -181,11 +248,13 @@ class TopicAdmin(ShownToVisitorsAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ShownToVisitorsAdmin):
-    list_display = ["name", "credentials", "user"]
+class PersonAdmin(PublicDetailsAdmin):
+    list_display = ["name", "credentials", "user", "credentials_checked"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
+    public_fields = bylines.PERSON_PUBLIC_FIELDS
+    actions = ["verify_credentials_selected"]
 
     fields = [
         "name",
@@ -197,14 +266,76 @@ class PersonAdmin(ShownToVisitorsAdmin):
         "bio",
         "profile_links",
         "user",
+        "credentials_verification",
+        "change_history",
     ]
+
+    @admin.display(boolean=True, description="Credentials verified")
+    def credentials_checked(self, obj):
+        return obj.credentials_verified
+
+    @admin.display(description="Credentials verification")
+    def credentials_verification(self, obj):
+        if obj is None or not obj.credentials_verified:
+            return (
+                "Not verified. An administrator verifies the credentials and "
+                "registration (list action); any change to them clears it."
+            )
+        return (
+            f"Verified by {obj.credentials_verified_by} on "
+            f"{timezone.localtime(obj.credentials_verified_at):%-d %B %Y %H:%M}"
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The account link decides whose approval prints this byline; only an
         # administrator may change who a reviewer is.
         if request.user.is_superuser:
-            return []
-        return ["user"]
+            return ["credentials_verification", "change_history"]
+        return ["user", "credentials_verification", "change_history"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user", "credentials_verified_by")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        own = obj is not None and obj.user_id == request.user.pk
+        return own or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return bylines.may_change_person(request.user, obj)
+
+    def has_verify_permission(self, request):
+        return request.user.is_superuser
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        person = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if person is not None and not bylines.may_change_person(request.user, person):
+            extra_context["read_only_reason"] = bylines.person_refusal(
+                request.user, person
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Mark credentials as verified", permissions=["verify"])
+    def verify_credentials_selected(self, request, queryset):
+        for person in queryset:
+            try:
+                bylines.verify_credentials(person, user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
+            pages.refresh_person(person)
+            self.message_user(
+                request,
+                f"Recorded that you verified the credentials of {person.byline}.",
+                messages.SUCCESS,
+            )
+        caching.public_content_changed()
 
     def refresh_pages(self, obj):
         # Article pages link to profiles and describe the person in JSON-LD
@@ -253,6 +384,8 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "author",
             "review_interval_months",
+            "change_summary",
+            "is_correction",
             "tags",
         ]
 
@@ -422,6 +555,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "topic", "short_answer", "edit_lock"]}),
         ("Body", {"fields": ["body"]}),
         ("Byline and review cycle", {"fields": ["author", "review_interval_months"]}),
+        (
+            "Public note about this update (approved with the text)",
+            {"fields": ["change_summary", "is_correction"]},
+        ),
         ("Finding related questions", {"fields": ["tags"]}),
         (
             "Review and publication (changed only by the workflow buttons)",
@@ -555,8 +692,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
         return {
             "workflow_buttons": buttons,
-            "asks_change_summary": any(name == "publish" for name, _ in buttons),
-            "republishing": article.versions.exists(),
+            "asks_change_summary": any(name == "submit" for name, _ in buttons),
+            "republishing": article.versions.filter(
+                kind=ArticleVersion.Kind.PUBLICATION
+            ).exists(),
             "plain_language": plain_language_report(article),
             "can_review": user.has_perm("articles.review_article"),
             "events": article.events.select_related("user", "version")[:50],
@@ -585,8 +724,8 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         if name == "approve":
             kwargs["seen_content_hash"] = request.POST.get("content_hash", "")
-        if name == "publish":
-            kwargs["change_summary"] = request.POST.get("change_summary", "")
+        if name == "submit" and "change_summary" in request.POST:
+            kwargs["change_summary"] = request.POST["change_summary"]
             kwargs["correction"] = request.POST.get("correction") == "on"
         try:
             transition(article, **kwargs)
@@ -610,8 +749,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "title": f"Review: {article}",
             "article": article,
             "live": live,
-            "diffs": diff_content(live.content() if live else None, article.content()),
-            "content_hash": article.content_hash(),
+            "diffs": diff_content(
+                live.content() if live else None, article.approval_content()
+            ),
+            "content_hash": article.approval_hash(),
             "can_review": request.user.has_perm("articles.review_article"),
             "four_eyes_conflict": workflow.four_eyes_conflict(article, request.user),
             "in_review": article.status == Article.Status.IN_REVIEW,

@@ -16,11 +16,13 @@ with no password, which an administrator can later activate.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles import bylines
 from articles.caching import public_content_changed
 from articles.models import (
     FAQ,
@@ -29,12 +31,14 @@ from articles.models import (
     DraftRevision,
     KeyTakeaway,
     Person,
+    PublicDetailChange,
     Reference,
     RelatedPick,
     ReviewEvent,
     SitePage,
     Tag,
     Topic,
+    add_months,
     content_fingerprint,
 )
 from articles.rendering import render_markdown
@@ -43,7 +47,11 @@ from articles.site_pages import DEFAULT_PAGES
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 FORMAT_NAME = "health-answers-export"
-FORMAT_VERSION = 1
+# Version 2: fingerprints cover the author byline as printed and the review
+# interval, and articles carry the reviewed note about their update. Version 1
+# files still load (their fingerprints are checked in the old shape).
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 ARTICLE_FIELDS = [
     "slug",
@@ -56,6 +64,8 @@ ARTICLE_FIELDS = [
     "last_approved_revision",
     "lock_version",
 ]
+# The reviewed note about the next update; optional on load (version 1 lacks it).
+ARTICLE_UPDATE_NOTE = {"change_summary": "", "is_correction": False}
 ARTICLE_TIMES = ["approved_at", "first_published_at", "withdrawn_at", "created_at"]
 VERSION_FIELDS = [
     "number",
@@ -137,7 +147,10 @@ def export_data() -> dict:
     for article in Article.objects.select_related(
         "topic", "author", "medical_reviewer", "approved_by", "live_version"
     ).order_by("pk"):
-        record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+        record = {
+            name: getattr(article, name)
+            for name in [*ARTICLE_FIELDS, *ARTICLE_UPDATE_NOTE]
+        }
         record |= {name: _time(getattr(article, name)) for name in ARTICLE_TIMES}
         record |= {
             "topic": article.topic.slug,
@@ -177,6 +190,7 @@ def export_data() -> dict:
                 name: getattr(version, name)
                 for name in [*VERSION_FIELDS, *VERSION_CHANGE_LOG]
             }
+            item["review_interval_months"] = version.review_interval_months
             # HTML is never exported: loading renders it again from the Markdown.
             item["faqs"] = [
                 {"question": f["question"], "answer": f["answer"]} for f in version.faqs
@@ -225,8 +239,22 @@ def export_data() -> dict:
             )
         articles.append(record)
 
+    def change_log(obj):
+        return [
+            {
+                "field": change.field,
+                "old": change.old_value,
+                "new": change.new_value,
+                "by": user(change.changed_by),
+                "at": _time(change.changed_at),
+            }
+            for change in bylines.changes_of(obj).order_by("changed_at", "id")
+        ]
+
     people = []
-    for person in Person.objects.select_related("user").order_by("slug"):
+    for person in Person.objects.select_related(
+        "user", "credentials_verified_by"
+    ).order_by("slug"):
         people.append(
             {
                 "slug": person.slug,
@@ -234,6 +262,9 @@ def export_data() -> dict:
                 "credentials": person.credentials,
                 **{field: getattr(person, field) for field in PERSON_PROFILE_FIELDS},
                 "user": user(person.user),
+                "credentials_verified_by": user(person.credentials_verified_by),
+                "credentials_verified_at": _time(person.credentials_verified_at),
+                "changes": change_log(person),
             }
         )
     users = [
@@ -251,7 +282,12 @@ def export_data() -> dict:
         "exported_at": timezone.now().isoformat(),
         "users": users,
         "topics": [
-            {"slug": t.slug, "name": t.name, "description": t.description}
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "description": t.description,
+                "changes": change_log(t),
+            }
             for t in Topic.objects.order_by("slug")
         ],
         "tags": [
@@ -303,10 +339,10 @@ def _load(data) -> dict[str, int]:
         raise LoadError(
             f"This is not a {FORMAT_NAME} file (format is {data['format']!r})."
         )
-    if data["version"] != FORMAT_VERSION:
+    if data["version"] not in READABLE_VERSIONS:
         raise LoadError(
             f"Format version {data['version']!r} is not supported; this site reads "
-            f"version {FORMAT_VERSION}."
+            f"versions {', '.join(map(str, READABLE_VERSIONS))}."
         )
     User = get_user_model()
     users = {}
@@ -343,6 +379,7 @@ def _load(data) -> dict[str, int]:
         )
         if created:
             topic.full_clean()
+            _load_changes(topic, record.get("changes", []), user)
         topics[record["slug"]] = topic
     # Tags, related picks and site pages are optional: earlier exports lack them.
     tags = {}
@@ -369,9 +406,27 @@ def _load(data) -> dict[str, int]:
         if created:
             # Profiles are public (links, JSON-LD): the admin's rules apply.
             person.full_clean(exclude=["user"])
-        if created and record.get("user"):
-            person.user = user(record["user"], f"Person {record['slug']}")
-            person.save(update_fields=["user"])
+        if created:
+            where = f"Person {record['slug']}"
+            person.user = user(record.get("user"), where)
+            person.credentials_verified_by = user(
+                record.get("credentials_verified_by"), where
+            )
+            person.credentials_verified_at = _parse_time(
+                record.get("credentials_verified_at"), where
+            )
+            if bool(person.credentials_verified_by) != bool(
+                person.credentials_verified_at
+            ):
+                raise LoadError(f"{where}: a verification needs both who and when.")
+            person.save(
+                update_fields=[
+                    "user",
+                    "credentials_verified_by",
+                    "credentials_verified_at",
+                ]
+            )
+            _load_changes(person, record.get("changes", []), user)
         people[person.slug] = person
 
     def lookup(table, key, kind, where):
@@ -395,6 +450,10 @@ def _load(data) -> dict[str, int]:
             raise LoadError(f"{where} already exists here; nothing was loaded.")
         article = Article(
             **{name: record[name] for name in ARTICLE_FIELDS if name != "status"},
+            **{
+                name: record.get(name, default)
+                for name, default in ARTICLE_UPDATE_NOTE.items()
+            },
             topic=lookup(topics, record["topic"], "topic", where),
             author=lookup(people, record["author"], "person", where),
             medical_reviewer=lookup(
@@ -443,6 +502,9 @@ def _load(data) -> dict[str, int]:
                 topic=lookup(topics, item["topic"], "topic", where),
                 author=lookup(people, item["author"], "person", where),
                 reviewer=lookup(people, item["reviewer"], "person", where),
+                review_interval_months=item.get(
+                    "review_interval_months", article.review_interval_months
+                ),
                 approved_by=user(item["approved_by"], where),
                 published_by=user(item["published_by"], where),
                 **{name: _parse_time(item[name], where) for name in VERSION_TIMES},
@@ -469,6 +531,8 @@ def _load(data) -> dict[str, int]:
                             f"{where}, version {version.number}: reference URL "
                             f"{url!r} is not an http(s) web address."
                         ) from None
+            if data["version"] == 1 and "review_interval_months" not in item:
+                _upgrade_version_1(version)
             if content_fingerprint(version.content()) != version.content_hash:
                 raise LoadError(
                     f"{where}, version {version.number}: the text does not match its "
@@ -527,6 +591,40 @@ def _load(data) -> dict[str, int]:
             pick.full_clean()
             pick.save()
     return counts
+
+
+def _upgrade_version_1(version: ArticleVersion) -> None:
+    """A version from a version-1 file: take its review interval from its
+    dates, and if its words match the old-shape fingerprint, give it the
+    fingerprint of today's shape (which also covers the printed bylines)."""
+    for months in range(1, 37):
+        if add_months(version.last_reviewed_on, months) == version.next_review_due:
+            version.review_interval_months = months
+            break
+    content = version.content()
+    old_shape = {
+        key: value
+        for key, value in content.items()
+        if key not in ("author_name", "author_credentials", "review_interval_months")
+    }
+    if content_fingerprint(old_shape) == version.content_hash:
+        version.content_hash = content_fingerprint(content)
+
+
+def _load_changes(obj, records, user) -> None:
+    """The logged changes of a person or topic, as recorded."""
+    where = f"{type(obj).__name__} {obj.slug}"
+    for record in records:
+        _require_keys(record, ["field", "old", "new", "by", "at"], f"{where}: a change")
+        PublicDetailChange.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            field=record["field"],
+            old_value=record["old"],
+            new_value=record["new"],
+            changed_by=user(record["by"], where),
+            changed_at=_parse_time(record["at"], where),
+        )
 
 
 def _load_site_pages(records) -> int:

@@ -161,8 +161,8 @@ def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
     return "".join(parts), tuple(dict.fromkeys(notes))
 
 
-def _field(label: str, old: str | None, new: str | None) -> FieldDiff:
-    old, new = old or "", new or ""
+def _field(label: str, old, new) -> FieldDiff:
+    old, new = ("" if value is None else str(value) for value in (old, new))
     fragment, flips = diff_text(old, new)
     return FieldDiff(label, old != new, fragment, flips)
 
@@ -214,6 +214,23 @@ def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
             ("Address (slug)", "slug"),
             ("Topic (slug)", "topic"),
             ("Written by (person slug)", "author"),
+            ("Written by: name as printed", "author_name"),
+            ("Written by: credentials as printed", "author_credentials"),
+            (
+                "Review interval in months (sets “Next review due”)",
+                "review_interval_months",
+            ),
         )
     ]
+    # The public note about this update (approval content only; a version's
+    # own note described the update that made it, so "new" is the draft's).
+    if "change_summary" in new:
+        diffs += [
+            _field("Public summary of this update", "", new["change_summary"]),
+            _field(
+                "Marked as a correction",
+                "",
+                "Yes" if new.get("is_correction") else "No",
+            ),
+        ]
     return diffs

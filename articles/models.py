@@ -7,6 +7,8 @@ import re
 from calendar import monthrange
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +20,7 @@ from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
 from articles.callouts import CALLOUT_HELP, callout_problems
+from articles.names import name_key as reader_name_key
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 # The longest text an editor may write in each free-text field. Checked by the
@@ -84,7 +87,9 @@ class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
-        blank=True, help_text="One or two sentences shown on the topic page."
+        blank=True,
+        help_text="One or two plain sentences shown on the topic page. Public "
+        "text no medical reviewer approves, so only administrators write it.",
     )
 
     objects = TopicQuerySet.as_manager()
@@ -166,6 +171,26 @@ class Person(models.Model):
         related_name="person",
         help_text="The staff account of this person, if they have one.",
     )
+    # Set only by administrators (articles.bylines.verify_credentials) and
+    # cleared by any change to the name, credentials or registration.
+    credentials_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    credentials_verified_at = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
+    name_key = models.CharField(
+        max_length=120,
+        editable=False,
+        db_index=True,
+        default="",
+        help_text="The name as a reader tells it apart (articles.names).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -177,6 +202,12 @@ class Person(models.Model):
     def __str__(self):
         return self.byline
 
+    def save(self, *args, **kwargs):
+        self.name_key = reader_name_key(self.name)[:120]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
 
@@ -184,6 +215,27 @@ class Person(models.Model):
     def byline(self) -> str:
         """Name with credentials, as printed under an article."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def is_same_person(self, other: "Person | None") -> bool:
+        """True if `other` is this byline, or one a reader cannot tell apart
+        from it (articles.names): the four-eyes rule compares people this way."""
+        if other is None:
+            return False
+        return other.pk == self.pk or reader_name_key(other.name) == reader_name_key(
+            self.name
+        )
+
+    def look_alikes(self):
+        """Other people whose name a reader could not tell apart from this one."""
+        return list(
+            Person.objects.exclude(pk=self.pk)
+            .filter(name_key=reader_name_key(self.name)[:120])
+            .only("name", "slug")
+        )
+
+    @property
+    def credentials_verified(self) -> bool:
+        return self.credentials_verified_at is not None
 
     def links(self) -> list[str]:
         """The profile links, one per line, blank lines ignored."""
@@ -197,6 +249,18 @@ class Person(models.Model):
             self,
             {"bio": MAX_BIO_LENGTH, "profile_links": MAX_PROFILE_LINKS_LENGTH},
         )
+        if self.name and not reader_name_key(self.name):
+            raise ValidationError({"name": "Give the person's name in letters."})
+        same = self.look_alikes() if self.name else []
+        if same:
+            raise ValidationError(
+                {
+                    "name": f"“{same[0].name}” ({same[0].slug}) already has a "
+                    "byline, and readers could not tell these names apart. Use "
+                    "that person, or give this one a name that tells them apart "
+                    "(for example with a middle initial)."
+                }
+            )
         bad = [
             link
             for link in self.links()
@@ -209,6 +273,32 @@ class Person(models.Model):
                     f"with https:// or http://; not: {', '.join(bad[:3])}"
                 }
             )
+
+
+class PublicDetailChange(models.Model):
+    """One change to a public detail outside any reviewed version (a person's
+    name, credentials or bio, a topic's name or description): who, when, the
+    old and the new value. Written by articles.bylines; never edited."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    changed = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = "change to public details"
+        verbose_name_plural = "changes to public details"
+
+    def __str__(self):
+        return f"{self.field} changed by {self.changed_by} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -270,7 +360,21 @@ class Article(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
-        help_text="How often a clinician must re-check the published article.",
+        help_text="How often a clinician must re-check the published article. "
+        "It sets the public “Next review due” date, so it is reviewed with the text.",
+    )
+    change_summary = models.CharField(
+        "public summary of this update",
+        max_length=200,
+        blank=True,
+        help_text="One line readers see as “Updated: …” (and in Page history and "
+        "the feed) when this text replaces a published version; required then. "
+        "The medical reviewer approves it with the text.",
+    )
+    is_correction = models.BooleanField(
+        "this update corrects an error",
+        default=False,
+        help_text="Readers see it listed under Corrections. Reviewed with the text.",
     )
     # Everything below is owned by articles.workflow; the admin shows it read-only.
     status = models.CharField(
@@ -412,8 +516,9 @@ class Article(models.Model):
         return self.live_version_id is not None
 
     def content(self) -> dict:
-        """Everything a published version would show: the text a reviewer approves,
-        plus the address, topic and author byline. Versions store the same shape."""
+        """Everything a published version would show: the text, the address, the
+        topic, the author byline as printed and the review interval (it sets
+        "Next review due"). Versions store the same shape."""
         return {
             "title": self.title,
             "short_answer": self.short_answer,
@@ -430,10 +535,26 @@ class Article(models.Model):
             "slug": self.slug,
             "topic": self.topic.slug,
             "author": self.author.slug,
+            "author_name": self.author.name,
+            "author_credentials": self.author.credentials,
+            "review_interval_months": self.review_interval_months,
         }
 
     def content_hash(self) -> str:
         return content_fingerprint(self.content())
+
+    def approval_content(self) -> dict:
+        """What a medical reviewer approves: the content, and the public note
+        about this update that will be printed with it."""
+        return {
+            **self.content(),
+            "change_summary": self.change_summary,
+            "is_correction": self.is_correction,
+        }
+
+    def approval_hash(self) -> str:
+        """The fingerprint an approval holds for; any change to it voids the approval."""
+        return content_fingerprint(self.approval_content())
 
 
 def content_fingerprint(content: dict) -> str:
@@ -530,6 +651,7 @@ class ArticleVersion(models.Model):
     content_updated_at = models.DateTimeField()
     last_reviewed_on = models.DateField()
     next_review_due = models.DateField()
+    review_interval_months = models.PositiveSmallIntegerField(default=12)
     change_summary = models.CharField(
         max_length=200,
         blank=True,
@@ -613,6 +735,9 @@ class ArticleVersion(models.Model):
             reviewer=reviewer,
             reviewer_name=reviewer.name if reviewer else "",
             reviewer_credentials=reviewer.credentials if reviewer else "",
+            review_interval_months=content["review_interval_months"],
+            change_summary=article.change_summary,
+            is_correction=article.is_correction,
         )
 
     def content(self) -> dict:
@@ -631,6 +756,9 @@ class ArticleVersion(models.Model):
             "slug": self.slug,
             "topic": self.topic.slug,
             "author": self.author.slug,
+            "author_name": self.author_name,
+            "author_credentials": self.author_credentials,
+            "review_interval_months": self.review_interval_months,
         }
 
     @property

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
-from articles import pages
+from articles import bylines, pages
 from articles.caching import public_page
 from articles.models import Article, ArticleVersion, Person, SitePage, Topic
 from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
@@ -68,7 +68,9 @@ def topic_detail(request, slug):
 def person_detail(request, slug):
     """An author's or medical reviewer's profile and the public articles they
     wrote or reviewed; someone with none has no public page."""
-    person = get_object_or_404(Person, slug=slug)
+    person = get_object_or_404(
+        Person.objects.select_related("credentials_verified_by"), slug=slug
+    )
     live = ArticleVersion.objects.live().listing().order_by("title", "pk")
     written = list(live.filter(author=person))
     reviewed = list(live.filter(reviewer=person))
@@ -80,6 +82,7 @@ def person_detail(request, slug):
         "articles/person_detail.html",
         {
             "person": person,
+            "verified_by": bylines.verifier_name(person),
             "written": written,
             "reviewed": reviewed,
             "json_ld": profile_json_ld(person, origin),

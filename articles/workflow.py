@@ -86,7 +86,7 @@ def _log(article, *, user, action, from_status, comment="", version=None):
         to_status=article.status,
         user=user,
         comment=comment,
-        content_hash=article.content_hash(),
+        content_hash=article.approval_hash(),
     )
 
 
@@ -118,7 +118,8 @@ def four_eyes_conflict(article: Article, user: AbstractBaseUser) -> str:
     """Why `user` may not approve this article's current text, or "" if they may.
 
     Nobody approves text they wrote or edited since its last approval (a
-    restored draft keeps its writers), nor an article under their own byline.
+    restored draft keeps its writers), nor an article under their own byline
+    or one a reader could not tell apart from it (Person.is_same_person).
     """
     if user.pk in contributor_ids_since_last_approval(article):
         return (
@@ -126,7 +127,7 @@ def four_eyes_conflict(article: Article, user: AbstractBaseUser) -> str:
             "reviewer must approve it (four-eyes rule)."
         )
     person = Person.objects.filter(user=user).first()
-    if person is not None and article.author_id == person.pk:
+    if person is not None and person.is_same_person(article.author):
         return (
             "This article carries your name as its author, so another reviewer "
             "must approve it (four-eyes rule)."
@@ -162,7 +163,7 @@ def record_edit(
     _require(user, "change_article", "edit articles")
     current = _lock(article)
     current.lock_version += 1
-    content = current.content()
+    content = current.approval_content()
     fingerprint = content_fingerprint(content)
     latest = current.revisions.order_by("-number").first()
     changed = latest is None or latest.content_hash != fingerprint
@@ -183,10 +184,13 @@ def record_edit(
             saved_by=user,
             responsible_ids=sorted(responsible | {user.pk}),
         )
-        if current.status == Status.APPROVED:
-            current.status = Status.DRAFT
-            _clear_approval(current)
-            comment = "Content changed: the approval no longer applies."
+    if (
+        current.status == Status.APPROVED
+        and current.approval_hash() != current.approved_content_hash
+    ):
+        current.status = Status.DRAFT
+        _clear_approval(current)
+        comment = "Content changed: the approval no longer applies."
     if current.live_version_id is not None:
         if current.status == Status.PUBLISHED and differs_from_live(current):
             current.status = Status.DRAFT
@@ -209,9 +213,16 @@ def record_edit(
 
 @transaction.atomic
 def submit_for_review(
-    article: Article, *, user: AbstractBaseUser, comment: str = ""
+    article: Article,
+    *,
+    user: AbstractBaseUser,
+    comment: str = "",
+    change_summary: str | None = None,
+    correction: bool | None = None,
 ) -> Article:
-    """Send a draft to the medical reviewers."""
+    """Send a draft to the medical reviewers, with the public note about this
+    update (`change_summary`, `correction`; None keeps what the draft holds),
+    which they approve with the text."""
     _require(user, "change_article", "submit articles for review")
     current = _lock(article)
     if current.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
@@ -223,6 +234,14 @@ def submit_for_review(
             f"“{current}” has no changes from its published version. To confirm "
             "unchanged text, a reviewer records a periodic review instead."
         )
+    summary = current.change_summary if change_summary is None else change_summary
+    correction = current.is_correction if correction is None else correction
+    summary = _change_summary(current, summary, correction)
+    if (summary, correction) != (current.change_summary, current.is_correction):
+        current.change_summary, current.is_correction = summary, correction
+        current.save(update_fields=["change_summary", "is_correction"])
+        # The note is public text: its writer is responsible for it (four eyes).
+        current = record_edit(current, user=user)
     from_status = current.status
     current.status = Status.IN_REVIEW
     current.save(update_fields=["status", "updated_at"])
@@ -253,7 +272,7 @@ def approve_medical_review(
     conflict = four_eyes_conflict(current, user)
     if conflict:
         raise TransitionNotAllowed(conflict)
-    fingerprint = current.content_hash()
+    fingerprint = current.approval_hash()
     if seen_content_hash is not None and seen_content_hash != fingerprint:
         raise TransitionNotAllowed(
             "The text changed while you were reviewing it. Read the latest changes "
@@ -316,8 +335,6 @@ def _next_version(
     approved_by,
     approved_at,
     user,
-    change_summary="",
-    correction=False,
 ):
     now = timezone.now()
     previous = current.versions.order_by("-number").first()
@@ -336,10 +353,9 @@ def _next_version(
         version = ArticleVersion.objects.get(pk=current.live_version_id)
         version.pk = None
         version._state.adding = True
+        version.change_summary, version.is_correction = "", False
     today = timezone.localdate(now)
     version.kind = kind
-    version.change_summary = change_summary
-    version.is_correction = correction
     version.number = (previous.number + 1) if previous else 1
     version.reviewer = reviewer
     version.reviewer_name = reviewer.name
@@ -350,11 +366,11 @@ def _next_version(
     version.published_at = now
     version.first_published_at = current.first_published_at or now
     version.last_reviewed_on = timezone.localdate(approved_at)
-    version.next_review_due = add_months(
-        version.last_reviewed_on, current.review_interval_months
-    )
+    # The interval the reviewer approved (a periodic review keeps the live one).
+    months = version.review_interval_months
+    version.next_review_due = add_months(version.last_reviewed_on, months)
     if version.next_review_due <= today:
-        version.next_review_due = add_months(today, current.review_interval_months)
+        version.next_review_due = add_months(today, months)
     _validate(version, validate_unique=False, validate_constraints=False)
     version.save()
     search.index_version(version)
@@ -366,22 +382,32 @@ MAX_CHANGE_SUMMARY = 200
 
 def _change_summary(current: Article, summary: str, correction: bool) -> str:
     """The public line saying what a new version changed: required once an
-    article has been published before, one line, and a correction needs one."""
+    article has been published before, one line, new for each update, and a
+    correction needs one."""
     summary = " ".join((summary or "").split())
     if problem := control_character_problem(summary):
         raise TransitionNotAllowed(f"The summary of what changed: {problem}")
-    published_before = current.versions.filter(
-        kind=ArticleVersion.Kind.PUBLICATION
-    ).exists()
-    if published_before and not summary:
+    last_publication = (
+        current.versions.filter(kind=ArticleVersion.Kind.PUBLICATION)
+        .order_by("-number")
+        .only("change_summary")
+        .first()
+    )
+    if last_publication is not None and not summary:
         raise TransitionNotAllowed(
             "Write a one-line public summary of what changed (for example "
-            "“Updated advice on bleeding after sex”); readers see it on the page."
+            "“Updated advice on bleeding after sex”); readers see it on the page "
+            "and the medical reviewer approves it with the text."
         )
-    if correction and not published_before:
+    if correction and last_publication is None:
         raise TransitionNotAllowed(
             "A first publication cannot be a correction: there is nothing public "
             "to correct yet."
+        )
+    if last_publication is not None and summary == last_publication.change_summary:
+        raise TransitionNotAllowed(
+            "The summary of what changed still describes the previous update "
+            f"(“{summary}”); say what this one changes."
         )
     if len(summary) > MAX_CHANGE_SUMMARY:
         raise TransitionNotAllowed(
@@ -397,11 +423,9 @@ def publish(
     *,
     user: AbstractBaseUser,
     comment: str = "",
-    change_summary: str = "",
-    correction: bool = False,
 ) -> Article:
-    """Make the approved text public as a new immutable version; a version
-    after the first says publicly what changed (and whether it corrects an error)."""
+    """Make the approved text public as a new immutable version, with the
+    public note about the update that the reviewer approved with it."""
     _require(user, "publish_article", "publish articles")
     current = _lock(article)
     if current.status != Status.APPROVED:
@@ -409,17 +433,17 @@ def publish(
             f"Only approved articles can be published; “{current}” is "
             f"{current.get_status_display().lower()}."
         )
-    if current.content_hash() != current.approved_content_hash:
+    if current.approval_hash() != current.approved_content_hash:
         raise TransitionNotAllowed(
             "The text changed after it was approved; it needs a new review."
         )
-    if current.author_id == current.medical_reviewer_id:
+    if current.medical_reviewer.is_same_person(current.author):
         raise TransitionNotAllowed(
             "The author byline is the approving reviewer's own; another reviewer "
             "must approve it (four-eyes rule)."
         )
     _validate(current, validate_unique=False, validate_constraints=False)
-    summary = _change_summary(current, change_summary, correction)
+    _change_summary(current, current.change_summary, current.is_correction)
     version = _next_version(
         current,
         kind=ArticleVersion.Kind.PUBLICATION,
@@ -427,8 +451,6 @@ def publish(
         approved_by=current.approved_by,
         approved_at=current.approved_at,
         user=user,
-        change_summary=summary,
-        correction=correction,
     )
     current.live_version = version
     current.status = Status.PUBLISHED
@@ -491,7 +513,7 @@ def reconfirm_review(
     if live is None:
         raise TransitionNotAllowed("Only published articles have periodic reviews.")
     reviewer = _reviewer_profile(user)
-    if user.pk in live.contributor_ids or live.author_id == reviewer.pk:
+    if user.pk in live.contributor_ids or reviewer.is_same_person(live.author):
         raise TransitionNotAllowed(
             "You wrote or edited the published text, so another reviewer must "
             "confirm it (four-eyes rule)."
@@ -544,6 +566,11 @@ def restore_draft(
     current.slug = content["slug"]
     current.topic = topic
     current.author = author
+    current.review_interval_months = content.get(
+        "review_interval_months", current.review_interval_months
+    )
+    current.change_summary = content.get("change_summary", "")
+    current.is_correction = content.get("is_correction", False)
     _validate(current, validate_constraints=False)
     current.save()
     current.faqs.all().delete()

@@ -850,12 +850,15 @@ def _publish_in_bulk(content, articles, editor, reviewers, count) -> None:
             last_reviewed, article.review_interval_months
         )
         versions.append(version)
+        # What the reviewer approved: the content and its (empty) update note,
+        # the shape of Article.approval_content().
+        approval = {**version.content(), "change_summary": "", "is_correction": False}
         revisions.append(
             DraftRevision(
                 article=article,
                 number=1,
-                content=version.content(),
-                content_hash=version.content_hash,
+                content=approval,
+                content_hash=content_fingerprint(approval),
                 saved_by=editor,
                 saved_at=submitted_at,
                 responsible_ids=[editor.pk],
@@ -874,7 +877,9 @@ def _publish_in_bulk(content, articles, editor, reviewers, count) -> None:
         article.live_version = version
         article.approved_by = version.approved_by
         article.approved_at = version.approved_at
-        article.approved_content_hash = version.content_hash
+        article.approved_content_hash = content_fingerprint(
+            {**version.content(), "change_summary": "", "is_correction": False}
+        )
         article.last_approved_revision = 1
         article.first_published_at = version.published_at
         article.lock_version = 1
@@ -895,7 +900,7 @@ def _publish_in_bulk(content, articles, editor, reviewers, count) -> None:
                 to_status=to_status,
                 user=user,
                 at=at,
-                content_hash=version.content_hash,
+                content_hash=article.approved_content_hash,
             )
             for action, from_status, to_status, user, event_version, at in steps
         ]

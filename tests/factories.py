@@ -70,16 +70,21 @@ def make_editor(**user_fields):
     return UserFactory(groups=[roles.EDITORS], **user_fields)
 
 
+def update_summary(article) -> str:
+    """A public summary for the article's next version (each update needs its own)."""
+    return f"Updated the answer (version {article.versions.count() + 1})."
+
+
 def make_published(article=None, *, editor=None, reviewer=None, **article_fields):
     """Take an article through the real workflow: edit, submit, approve, publish."""
     editor = editor or make_editor()
     reviewer = reviewer or make_reviewer()
     article = article or ArticleFactory(**article_fields)
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    summary = update_summary(article) if article.versions.exists() else ""
+    workflow.submit_for_review(article, user=editor, change_summary=summary)
     workflow.approve_medical_review(article, user=reviewer)
-    summary = "Updated the answer." if article.versions.exists() else ""
-    workflow.publish(article, user=editor, change_summary=summary)
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
     return article
 
@@ -89,22 +94,25 @@ def republish(
     *,
     editor,
     reviewer,
-    summary="Updated the answer.",
+    summary=None,
     correction=False,
     **changes,
 ):
-    """Edit a published article (set `changes`), then take the new text through
-    review and publish it with a public change summary."""
+    """Edit a published article (set `changes`), then take the new text and its
+    public change summary through review and publish them."""
     article.refresh_from_db()
     for name, value in changes.items():
         setattr(article, name, value)
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(
-        article, user=editor, change_summary=summary, correction=correction
+    workflow.submit_for_review(
+        article,
+        user=editor,
+        change_summary=summary or update_summary(article),
+        correction=correction,
     )
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
     return article
 

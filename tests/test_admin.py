@@ -13,6 +13,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
     make_published,
+    update_summary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -329,7 +330,7 @@ def test_reviewer_who_edited_is_refused_with_a_message(client, editor, reviewer,
     assert "another reviewer must approve it" in page.content.decode()
     response = client.post(
         workflow_url(draft),
-        {"transition": "approve", "content_hash": draft.content_hash()},
+        {"transition": "approve", "content_hash": draft.approval_hash()},
         follow=True,
     )
     assert "four-eyes rule" in response.content.decode()
@@ -418,9 +419,11 @@ def test_staff_can_open_an_old_version_after_a_new_one_is_published(
     article.short_answer = "A completely new answer."
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     version_url = reverse("admin:articles_article_version", args=[article.pk, 1])
 
     client.force_login(editor)

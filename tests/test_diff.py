@@ -25,6 +25,9 @@ def content(**overrides):
         "slug": "paracetamol-dose",
         "topic": "medicines",
         "author": "hannah-okafor",
+        "author_name": "Hannah Okafor",
+        "author_credentials": "RN",
+        "review_interval_months": 12,
     }
     return base | overrides
 
@@ -165,7 +168,32 @@ def test_labels_follow_the_reading_order_of_the_page():
         "Address (slug)",
         "Topic (slug)",
         "Written by (person slug)",
+        "Written by: name as printed",
+        "Written by: credentials as printed",
+        "Review interval in months (sets “Next review due”)",
     ]
+
+
+def test_the_review_page_shows_the_public_note_about_the_update():
+    new = content(change_summary="Now safe with food", is_correction=True)
+    fields = by_label(diff_content(content(), new))
+    assert (
+        fields["Public summary of this update"].html == "<ins>Now safe with food</ins>"
+    )
+    assert fields["Marked as a correction"].html == "<ins>Yes</ins>"
+    assert fields["Question"].changed is False
+
+
+def test_a_renamed_author_or_a_new_review_interval_shows_in_the_diff():
+    fields = by_label(
+        diff_content(
+            content(),
+            content(author_name="Dr Hannah Okafor", review_interval_months=36),
+        )
+    )
+    assert fields["Written by: name as printed"].changed is True
+    assert "36" in fields["Review interval in months (sets “Next review due”)"].html
+    assert fields["Written by (person slug)"].changed is False
 
 
 def test_a_byline_change_shows_in_the_diff():

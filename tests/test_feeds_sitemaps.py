@@ -323,9 +323,12 @@ def test_the_index_counts_and_dates_only_live_articles(
 
     before = index_entries()
     assert "http://testserver/sitemap-articles.xml?p=2" in before
-    assert datetime.datetime.fromisoformat(
-        before["http://testserver/sitemap-articles.xml"]
-    ) == newest.live_version.published_at
+    assert (
+        datetime.datetime.fromisoformat(
+            before["http://testserver/sitemap-articles.xml"]
+        )
+        == newest.live_version.published_at
+    )
 
     workflow.unpublish(newest, user=editor)
     after = index_entries()

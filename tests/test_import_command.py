@@ -7,7 +7,7 @@ from articles import workflow
 from articles.importer import MAX_INPUT_CHARS
 from articles.models import Article, Topic
 from tests.conftest import SEEDS_DIR
-from tests.factories import TopicFactory, make_published
+from tests.factories import TopicFactory, make_published, update_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,11 @@ def test_imported_seed_renders_through_the_normal_article_page(
     seed_001 = next(path for path in seed_paths if "/001_" in path)
     run(seed_001, "--user", "editor", "--topic", TopicFactory(slug="pregnancy").slug)
     article = Article.objects.get()
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
 
     html = client.get(f"/questions/{article.slug}/").content.decode()
     html = html[html.index("<main") :]

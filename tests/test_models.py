@@ -9,6 +9,7 @@ from articles import workflow
 from articles.models import (
     Article,
     ArticleVersion,
+    Tag,
     add_months,
     content_fingerprint,
 )
@@ -21,6 +22,7 @@ from tests.factories import (
     TopicFactory,
     make_published,
     republish,
+    update_summary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +44,11 @@ def take_to_stage(article, stage, *, editor, reviewer):
 
 def withdraw_and_republish(article, *, editor, reviewer):
     workflow.unpublish(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
     return article
 
@@ -284,10 +288,14 @@ REVIEWED_CHANGES = {
     "slug": lambda a: set_fields(a, slug="another-address"),
     "topic": lambda a: set_fields(a, topic=TopicFactory()),
     "author": lambda a: set_fields(a, author=PersonFactory()),
+    "author renamed": lambda a: set_fields(a.author, name="Dr Someone Else"),
+    "author credentials": lambda a: set_fields(a.author, credentials="FRCP"),
+    # It sets the public "Next review due" date.
+    "review interval": lambda a: set_fields(a, review_interval_months=3),
 }
 
 UNREVIEWED_CHANGES = {
-    "review interval": lambda a: set_fields(a, review_interval_months=3),
+    "tags": lambda a: a.tags.add(Tag.objects.create(name="Sleep", slug="sleep")),
 }
 
 
@@ -315,7 +323,7 @@ def test_content_hash_is_the_fingerprint_of_the_content_a_version_stores(
     assert article.content_hash() == content_fingerprint(article.content())
     assert version.content() == article.content()
     assert version.content_hash == article.content_hash()
-    assert article.approved_content_hash == article.content_hash()
+    assert article.approved_content_hash == article.approval_hash()
     assert len(article.content_hash()) == 64
 
 

@@ -126,6 +126,7 @@ POST  articles.person/add                           login   login   done      40
 POST  articles.person/change                        login   login   done      403       done
 POST  articles.person/delete                        login   login   403       403       done
 POST  articles.person/action:delete_selected        login   login   refused   refused   done
+POST  articles.person/action:verify_credentials_selected login login refused refused   done
 # --- Site pages: the publisher's commitments, administrators only
 GET   articles.sitepage/changelist                  login   login   403       403       shown
 GET   articles.sitepage/add                         login   login   403       403       shown
@@ -682,7 +683,7 @@ def custom_call(world, label, view) -> Call:
         "submit": (draft, {}, "submit"),
         "approve": (
             world.in_review,
-            {"content_hash": world.in_review.content_hash()},
+            {"content_hash": world.in_review.approval_hash()},
             "approve",
         ),
         "request_changes": (

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from articles import search, workflow
 from articles.models import Article, ArticleVersion
 from articles.search import index_version, search_page
-from tests.factories import ArticleFactory, FAQFactory, make_reviewer
+from tests.factories import ArticleFactory, FAQFactory, make_reviewer, update_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,11 @@ def publish(editor, reviewer):
     def publish(article=None, **fields):
         article = article or ArticleFactory(**fields)
         workflow.record_edit(article, user=editor)
-        workflow.submit_for_review(article, user=editor)
+        workflow.submit_for_review(
+            article, user=editor, change_summary=update_summary(article)
+        )
         workflow.approve_medical_review(article, user=reviewer)
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
         article.refresh_from_db()
         index_version(article.live_version)
         return article
@@ -207,7 +209,7 @@ def test_never_finds_an_approved_edit_of_a_live_article_before_it_is_published(
     article.body = "New zygomatic words, approved but not published."
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(article, user=editor, change_summary="New words.")
     workflow.approve_medical_review(article, user=reviewer)
 
     assert found_titles("zygomatic") == []

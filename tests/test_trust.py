@@ -309,45 +309,52 @@ def test_a_new_version_needs_a_one_line_summary(editor, reviewer, article):
     article.short_answer = "Changed."
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
     with pytest.raises(workflow.TransitionNotAllowed, match="summary of what changed"):
-        workflow.publish(article, user=editor)
+        workflow.submit_for_review(article, user=editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="at most 200"):
-        workflow.publish(article, user=editor, change_summary="x" * 201)
+        workflow.submit_for_review(article, user=editor, change_summary="x" * 201)
     article.refresh_from_db()
-    assert article.status == Article.Status.APPROVED
+    assert article.status == Article.Status.DRAFT
+    assert article.change_summary == ""
     assert article.versions.count() == 1
 
 
 def test_a_first_publication_cannot_be_a_correction(editor, reviewer):
     draft = ArticleFactory()
     workflow.record_edit(draft, user=editor)
-    workflow.submit_for_review(draft, user=editor)
-    workflow.approve_medical_review(draft, user=reviewer)
     with pytest.raises(workflow.TransitionNotAllowed, match="nothing public"):
-        workflow.publish(draft, user=editor, change_summary="Fix", correction=True)
+        workflow.submit_for_review(
+            draft, user=editor, change_summary="Fix", correction=True
+        )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
     assert not draft.versions.exists()
 
 
-def test_the_publish_button_takes_the_summary_and_correction(
+def test_the_submit_button_takes_the_summary_and_publish_prints_the_approved_one(
     client, editor, reviewer, article
 ):
     article.short_answer = "Changed."
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
     client.force_login(editor)
     form = page(client, change_url(article))
     assert 'name="change_summary"' in form and 'name="correction"' in form
     client.post(
         workflow_url(article),
         {
-            "transition": "publish",
+            "transition": "submit",
             "change_summary": "Fixed a wrong figure",
             "correction": "on",
         },
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    workflow.approve_medical_review(article, user=reviewer)
+    # A summary sent with the publish button is not what the reviewer approved.
+    client.post(
+        workflow_url(article),
+        {"transition": "publish", "change_summary": "Now safe to double the dose"},
     )
     article.refresh_from_db()
     assert article.live_version.number == 2
@@ -435,9 +442,9 @@ def test_a_backup_with_a_javascript_profile_link_loads_nothing(tmp_path, article
 def test_a_first_publication_summary_is_not_called_an_update(client, editor, reviewer):
     draft = ArticleFactory(title="Is this brand new?")
     workflow.record_edit(draft, user=editor)
-    workflow.submit_for_review(draft, user=editor)
+    workflow.submit_for_review(draft, user=editor, change_summary="Launch note")
     workflow.approve_medical_review(draft, user=reviewer)
-    workflow.publish(draft, user=editor, change_summary="Launch note")
+    workflow.publish(draft, user=editor)
     assert "Updated: Launch note" not in page(client, "/feed/")
     assert "Updated <time" not in page(client, draft.get_absolute_url())
 

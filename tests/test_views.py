@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     make_editor,
     make_published,
+    update_summary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -414,12 +415,14 @@ def test_edits_to_a_published_article_stay_private_until_the_new_version_is_publ
         assert "quasar" not in html.lower()
     assert OLD_TEXT["short_answer"] in page(client, topic_url)
 
-    workflow.submit_for_review(walnut, user=editor)
+    workflow.submit_for_review(
+        walnut, user=editor, change_summary=update_summary(walnut)
+    )
     workflow.approve_medical_review(walnut, user=reviewer)
     html = main_part(page(client, url))
     assert "quasar" not in html.lower()  # approved is not yet published
 
-    workflow.publish(walnut, user=editor, change_summary="Updated the answer.")
+    workflow.publish(walnut, user=editor)
     html = main_part(page(client, url))
     assert [marker in html for marker in page_markers(NEW_TEXT)] == [True] * 7
     assert "walnut" not in html.lower()
@@ -449,9 +452,11 @@ def test_changing_the_slug_takes_effect_only_when_the_new_version_is_published(
     assert_not_found(client.get("/questions/new-address/"))
     assert 'href="/questions/old-address/"' in page(client, "/")
 
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
 
     assert "<h1>Is the new address live?</h1>" in page(
         client, "/questions/new-address/"
@@ -476,12 +481,14 @@ def test_article_page_names_the_approving_reviewer_and_the_live_versions_dates(
     article.short_answer = "Amina checked this text."
     article.save()
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     approved_at = timezone.now() - datetime.timedelta(days=40)
     with monkeypatch.context() as patched:
         patched.setattr(timezone, "now", lambda: approved_at)
         workflow.approve_medical_review(article, user=amina)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
 
     reviewed = timezone.localdate(approved_at)

@@ -17,6 +17,7 @@ from tests.factories import (
     make_editor,
     make_published,
     make_reviewer,
+    update_summary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_reviewer_approves_text_in_review_and_becomes_the_byline(editor, reviewe
     assert article.status == Status.APPROVED
     assert article.approved_by == reviewer
     assert article.medical_reviewer == reviewer.person
-    assert article.approved_content_hash == article.content_hash()
+    assert article.approved_content_hash == article.approval_hash()
     event = article.events.first()
     assert (event.action, event.user, event.comment) == (
         ReviewEvent.Action.APPROVE,
@@ -207,7 +208,7 @@ def test_only_articles_in_review_can_be_approved(reviewer, draft):
 
 def test_approval_is_refused_when_the_text_changed_while_reviewing(editor, reviewer):
     article = in_review(editor)
-    seen = article.content_hash()
+    seen = article.approval_hash()
     edit(article, editor, body="## Edited during the review\n")
     with pytest.raises(workflow.TransitionNotAllowed, match="changed while you were"):
         workflow.approve_medical_review(article, user=reviewer, seen_content_hash=seen)
@@ -250,7 +251,9 @@ def test_any_edit_voids_the_approval(editor, reviewer, change):
     KeyTakeawayFactory(article=article, position=1)
     ReferenceFactory(article=article, position=1)
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
 
     change(Article.objects.get(pk=article.pk))
@@ -260,7 +263,7 @@ def test_any_edit_voids_the_approval(editor, reviewer, change):
     assert article.status == Status.DRAFT
     assert (article.approved_by, article.approved_content_hash) == (None, "")
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
     assert article.live_version is None
 
 
@@ -270,7 +273,7 @@ def test_text_changed_behind_the_workflows_back_cannot_be_published(editor, revi
     with pytest.raises(
         workflow.TransitionNotAllowed, match="changed after it was approved"
     ):
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
     assert Article.objects.get(pk=article.pk).live_version is None
 
 
@@ -310,11 +313,11 @@ def test_publishing_stores_an_immutable_snapshot_and_makes_it_live(editor, revie
     article = approved(editor, reviewer, title="Is this snapshot stored?")
     FAQFactory(article=article, position=1, question="Is it?", answer="It **is**.")
     workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor)
-    workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(
-        article, user=editor, comment="Go", change_summary="Updated the answer."
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
     )
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor, comment="Go")
     article.refresh_from_db()
     version = article.live_version
     assert article.status == Status.PUBLISHED
@@ -345,13 +348,13 @@ def test_publishing_stores_an_immutable_snapshot_and_makes_it_live(editor, revie
 def test_only_approved_articles_can_be_published(editor):
     article = in_review(editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
 
 
 def test_user_without_publish_permission_cannot_publish(editor, reviewer):
     article = approved(editor, reviewer)
     with pytest.raises(PermissionDenied):
-        workflow.publish(article, user=reviewer, change_summary="Updated the answer.")
+        workflow.publish(article, user=reviewer)
     assert status_of(article) == Status.APPROVED
 
 
@@ -373,9 +376,11 @@ def test_a_new_address_alone_goes_through_review_and_then_goes_live(
     article.refresh_from_db()
     assert article.status == Status.DRAFT
     assert article.live_version.slug != "a-clearer-address"
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
     assert (article.live_version.number, article.live_version.slug) == (
         2,
@@ -388,9 +393,11 @@ def test_republishing_adds_a_version_and_keeps_every_earlier_one(
 ):
     first = article.live_version
     edit(article, editor, short_answer="A newer answer.")
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     article.refresh_from_db()
     assert article.live_version.number == 2
     assert article.live_version.short_answer == "A newer answer."
@@ -465,9 +472,11 @@ def test_reviewer_reconfirms_unchanged_text_with_new_review_dates(editor, articl
 def test_reviewer_who_edited_the_live_text_cannot_reconfirm_it(editor, reviewer):
     article = ArticleFactory()
     workflow.record_edit(article, user=reviewer)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
         workflow.reconfirm_review(article, user=reviewer)
 
@@ -529,9 +538,11 @@ def test_a_revision_of_another_article_cannot_be_restored(editor, draft):
 def test_every_transition_leaves_a_log_entry_with_from_and_to(editor, reviewer):
     article = in_review(editor)
     workflow.request_changes(article, user=reviewer, comment="Fix")
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=reviewer)
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
     workflow.reconfirm_review(article, user=make_reviewer())
     workflow.unpublish(article, user=editor)
     log = [
@@ -573,12 +584,14 @@ def test_restoring_a_reviewers_old_draft_keeps_them_from_approving_it(editor, re
     edit(article, reviewer, body="## Reviewer wrote: take 20 tablets\n")
     reviewers_text = article.revisions.get(number=2)
     edit(article, editor, body="## Editor's text\n")
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
     workflow.approve_medical_review(article, user=make_reviewer())
-    workflow.publish(article, user=editor, change_summary="Updated the answer.")
+    workflow.publish(article, user=editor)
 
     workflow.restore_draft(article, reviewers_text, user=editor)
-    workflow.submit_for_review(article, user=editor)
+    workflow.submit_for_review(article, user=editor, change_summary="Restored.")
 
     with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
         workflow.approve_medical_review(article, user=reviewer)
@@ -591,7 +604,7 @@ def test_changing_the_author_byline_after_approval_voids_it(editor, reviewer):
     article.refresh_from_db()
     assert article.status == Status.DRAFT
     with pytest.raises(workflow.TransitionNotAllowed, match="Only approved"):
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
 
 
 def test_publishing_refuses_an_approval_by_the_author_byline(editor, reviewer):
@@ -600,10 +613,10 @@ def test_publishing_refuses_an_approval_by_the_author_byline(editor, reviewer):
     Article.objects.filter(pk=article.pk).update(author=reviewer.person)
     article.refresh_from_db()
     Article.objects.filter(pk=article.pk).update(
-        approved_content_hash=article.content_hash()
+        approved_content_hash=article.approval_hash()
     )
     with pytest.raises(workflow.TransitionNotAllowed, match="approving reviewer's own"):
-        workflow.publish(article, user=editor, change_summary="Updated the answer.")
+        workflow.publish(article, user=editor)
 
 
 def test_restore_brings_back_address_topic_and_byline(editor, draft):
