@@ -227,9 +227,10 @@ def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
     if "change_summary" in new:
         diffs += [
             _field("Public summary of this update", "", new["change_summary"]),
+            # "No" is the default, not news: only a correction shows as a change.
             _field(
                 "Marked as a correction",
-                "",
+                "No",
                 "Yes" if new.get("is_correction") else "No",
             ),
         ]

@@ -180,7 +180,11 @@ def test_the_review_page_shows_the_public_note_about_the_update():
     assert (
         fields["Public summary of this update"].html == "<ins>Now safe with food</ins>"
     )
-    assert fields["Marked as a correction"].html == "<ins>Yes</ins>"
+    assert fields["Marked as a correction"].changed is True
+    assert "<ins>Yes</ins>" in fields["Marked as a correction"].html
+    plain = by_label(diff_content(content(), content(change_summary="Clearer")))
+    assert plain["Marked as a correction"].changed is False
+    assert plain["Marked as a correction"].flips == ()
     assert fields["Question"].changed is False
 
 

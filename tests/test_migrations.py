@@ -1,8 +1,123 @@
+"""Migrations: none missing, and data migrations on rows made before them."""
+
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from articles.models import Article, ArticleVersion, Person, content_fingerprint
 
 
 @pytest.mark.django_db
 def test_every_model_change_has_a_migration():
     # --check exits non-zero (SystemExit) when a migration is missing.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+BEFORE = [("articles", "0013_article_list_index")]
+AFTER = [("articles", "0014_approval_covers_bylines_and_public_details")]
+
+
+def old_content(article) -> dict:
+    """Article.content() before migration 0014."""
+    return {
+        "title": article.title,
+        "short_answer": article.short_answer,
+        "body": article.body,
+        "faqs": [],
+        "key_takeaways": [],
+        "references": [],
+        "slug": article.slug,
+        "topic": article.topic.slug,
+        "author": article.author.slug,
+    }
+
+
+# Serialized rollback like the other transactional tests: its closing flush then
+# does not recreate content types under new ids (which the next one would clash with).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_0014_recomputes_fingerprints_and_keeps_published_articles_unchanged():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    apps = executor.loader.project_state(BEFORE).apps
+    User = apps.get_model("auth", "User")
+    Topic, OldPerson = (
+        apps.get_model("articles", "Topic"),
+        apps.get_model("articles", "Person"),
+    )
+    OldArticle = apps.get_model("articles", "Article")
+    OldVersion = apps.get_model("articles", "ArticleVersion")
+    user = User.objects.create(username="old-editor")
+    topic = Topic.objects.create(name="Sleep", slug="sleep")
+    author = OldPerson.objects.create(
+        name="Dr Ann Writer", slug="ann", credentials="BSc"
+    )
+    reviewer = OldPerson.objects.create(name="Ben Doctor", slug="ben", credentials="MD")
+    now = timezone.now()
+
+    def article(slug, status):
+        return OldArticle.objects.create(
+            title=f"Is {slug} fine?",
+            slug=slug,
+            short_answer="Yes.",
+            body="Words.",
+            topic=topic,
+            author=author,
+            status=status,
+            review_interval_months=6,
+            created_at=now,
+        )
+
+    published = article("published", "draft")
+    reviewed = datetime.date(2026, 1, 10)
+    version = OldVersion.objects.create(
+        article=published,
+        number=1,
+        kind="publication",
+        title=published.title,
+        slug=published.slug,
+        short_answer="Yes.",
+        body="Words.",
+        body_html="<p>Words.</p>",
+        content_hash=content_fingerprint(old_content(published)),
+        topic=topic,
+        author=author,
+        author_name="Dr Ann Writer",
+        author_credentials="BSc",
+        reviewer=reviewer,
+        reviewer_name="Ben Doctor",
+        approved_by=user,
+        approved_at=now,
+        published_by=user,
+        published_at=now,
+        first_published_at=now,
+        content_updated_at=now,
+        last_reviewed_on=reviewed,
+        next_review_due=datetime.date(2026, 7, 10),
+        change_summary="Clearer advice",
+    )
+    OldArticle.objects.filter(pk=published.pk).update(
+        live_version=version, status="published"
+    )
+    approved = article("approved", "draft")
+    OldArticle.objects.filter(pk=approved.pk).update(
+        status="approved",
+        approved_by=user,
+        medical_reviewer=reviewer,
+        approved_content_hash=content_fingerprint(old_content(approved)),
+    )
+
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+
+    published = Article.objects.get(slug="published")
+    live = ArticleVersion.objects.get(pk=version.pk)
+    assert live.review_interval_months == 6
+    assert live.content_hash == published.content_hash()
+    assert published.change_summary == "Clearer advice"
+    approved = Article.objects.get(slug="approved")
+    assert approved.approved_content_hash == approved.approval_hash()
+    assert Person.objects.get(slug="ann").name_key == "ann writer"
