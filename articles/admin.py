@@ -257,14 +257,7 @@ class PersonAdmin(PublicDetailsAdmin):
     actions = ["verify_credentials_selected"]
 
     fields = [
-        "name",
-        "slug",
-        "credentials",
-        "job_title",
-        "specialty",
-        "registration",
-        "bio",
-        "profile_links",
+        *bylines.PERSON_PUBLIC_FIELDS,
         "user",
         "credentials_verification",
         "change_history",

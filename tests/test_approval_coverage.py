@@ -28,6 +28,16 @@ def approved_new_article(editor, reviewer, **fields) -> Article:
     return article
 
 
+def submit_update(article, editor, summary, **submit_options) -> None:
+    """Edit a published article's short answer and submit it with `summary`."""
+    article.short_answer = "A newer answer."
+    article.save()
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(
+        article, user=editor, change_summary=summary, **submit_options
+    )
+
+
 def post_change_form(client, obj, **changes):
     name = obj._meta.model_name
     path = reverse(f"admin:articles_{name}_change", args=[obj.pk])
@@ -112,10 +122,7 @@ def test_the_review_page_shows_byline_interval_and_the_update_note(
 def test_editing_the_summary_after_approval_voids_the_approval(
     client, editor, reviewer, article
 ):
-    article.short_answer = "A newer answer."
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor, change_summary="Clearer advice")
+    submit_update(article, editor, "Clearer advice")
     workflow.approve_medical_review(article, user=reviewer)
     article.refresh_from_db()
     client.force_login(editor)
@@ -133,10 +140,7 @@ def test_editing_the_summary_after_approval_voids_the_approval(
 def test_a_summary_changed_while_the_reviewer_reads_is_not_approved(
     client, editor, reviewer, article
 ):
-    article.short_answer = "A newer answer."
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor, change_summary="Clearer advice")
+    submit_update(article, editor, "Clearer advice")
     client.force_login(reviewer)
     review = client.get(reverse("admin:articles_article_review", args=[article.pk]))
     seen = review.context["content_hash"]
@@ -163,10 +167,7 @@ def test_a_reviewer_who_wrote_the_summary_cannot_approve_it(editor, reviewer, ar
 def test_the_public_page_and_feed_show_only_the_approved_summary(
     client, editor, reviewer, article
 ):
-    article.short_answer = "A newer answer."
-    article.save()
-    workflow.record_edit(article, user=editor)
-    workflow.submit_for_review(article, user=editor, change_summary="Clearer advice")
+    submit_update(article, editor, "Clearer advice")
     workflow.approve_medical_review(article, user=reviewer)
     workflow.publish(article, user=editor)
     # Editing the draft's note afterwards changes nothing public.
