@@ -8,12 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from articles import backup, workflow
+from articles import backup, bylines, workflow
 from articles.models import (
     Article,
     ArticleVersion,
     DraftRevision,
     Person,
+    PublicDetailChange,
     PublicState,
     RelatedPick,
     ReviewEvent,
@@ -81,6 +82,7 @@ def varied_content(editor, reviewer):
 
 
 def wipe_everything():
+    PublicDetailChange.objects.all().delete()
     ReviewEvent.objects.all().delete()
     DraftRevision.objects.all().delete()
     Article.objects.update(live_version=None, status=Article.Status.DRAFT)
@@ -336,3 +338,30 @@ def test_a_load_never_overwrites_a_site_page_an_administrator_edited(
         "Edited here after the backup was made."
     )
     assert counts["site_pages"] == 1  # only how-we-review, still at its start text
+
+
+def test_verified_credentials_and_the_change_logs_survive_a_round_trip(
+    varied_content, tmp_path, admin_user
+):
+    person = Person.objects.filter(user__isnull=False).first()
+    before = bylines.snapshot(person, bylines.PERSON_PUBLIC_FIELDS)
+    person.bio = "A new biography."
+    person.save()
+    bylines.record_changes(person, user=admin_user, before=before)
+    bylines.verify_credentials(person, user=admin_user)
+    exported = backup.export_data()
+    path = tmp_path / "export.json"
+    call_command("export_articles", "-o", str(path))
+
+    wipe_everything()
+    call_command("load_articles", str(path))
+
+    restored = Person.objects.get(slug=person.slug)
+    assert restored.credentials_verified_by.username == admin_user.username
+    assert [c.field for c in bylines.changes_of(restored).order_by("id")] == [
+        "bio",
+        "credentials verified",
+    ]
+    after = backup.export_data()
+    assert after["people"] == exported["people"]
+    assert after["topics"] == exported["topics"]
