@@ -6,7 +6,7 @@ one- or two-sentence short answer, a Markdown body of about 1,200 words (## and
 takeaways, 3 references, 2 or 3 tags, a topic (about 100 articles per topic),
 an author and a reviewer byline, and published, with related links computed.
 
-Publishing one article through articles.workflow costs a draft revision, three
+Publishing one article through articles.review.workflow costs a draft revision, three
 transitions, a snapshot and a refresh of the related links of it and its
 neighbours (see `workflow_publish`, which times a few). For thousands of
 articles the rows are written the same way in bulk instead:
@@ -48,7 +48,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import models as article_models
-from articles import pages, related, roles, search, workflow
 from articles.models import (
     FAQ,
     Article,
@@ -65,7 +64,10 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
-from articles.rendering import render_markdown
+from articles.publishing import related, search
+from articles.publishing import stored_pages as pages
+from articles.review import roles, workflow
+from articles.text.rendering import render_markdown
 
 ARTICLES_PER_TOPIC = 100
 SHARED_BODIES = 40
@@ -655,7 +657,7 @@ def _related_links(say) -> None:
                 "    !!! the related links computed in memory differ from "
                 f"related.compute_links() for {article.slug!r}: bring "
                 "bench/generate.py's _related_rows() in line with "
-                "articles/related.py. Falling back to related.refresh_all() "
+                "articles/publishing/related.py. Falling back to related.refresh_all() "
                 "(slow: it loads 600 versions per article)."
             )
             related.refresh_all()
@@ -925,7 +927,7 @@ def workflow_publish(
     content, start, editor, reviewers, authors, topics, tags
 ) -> list[float]:
     """Write, submit, approve and publish the articles from `start` on one by
-    one through articles.workflow, as editors do; returns the seconds each
+    one through articles.review.workflow, as editors do; returns the seconds each
     publish() took (its related-links refresh included)."""
     seconds = []
     for index, item in enumerate(content.articles[start:], start=start):

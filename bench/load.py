@@ -10,7 +10,7 @@ project's settings and page cache) on 127.0.0.1, and then, for --duration
 seconds, keeps --connections requests in flight at once on article, topic,
 search and home pages. Meanwhile an editor process (this script with
 --editor-loop) publishes and withdraws a few watched articles through
-articles.workflow, over and over, writing down when each change committed.
+articles.review.workflow, over and over, writing down when each change committed.
 Every new version of a watched article carries a marker ("zzw1r0007zz":
 watched article 1, revision 7) in its title, short answer, body, an FAQ answer
 and a takeaway, so a response shows which version(s) it came from.
@@ -108,8 +108,8 @@ def editor_loop(events_path: str, until: float, hold: float) -> int:
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError, close_old_connections
 
-    from articles import workflow
     from articles.models import Article, Person
+    from articles.review import workflow
 
     editor = get_user_model().objects.get(username="bench-editor")
     reviewer = Person.objects.filter(user__isnull=False).first().user
@@ -173,8 +173,8 @@ def publish_revision(slug, mark, number, editor, reviewer) -> None:
     `mark` in its title, short answer, body, first FAQ answer and takeaway.
     Resumes where an earlier attempt stopped (each workflow step commits on
     its own, so a database restart can fall between two of them)."""
-    from articles import workflow
     from articles.models import Article
+    from articles.review import workflow
 
     Status = Article.Status
     article = Article.objects.select_related("live_version").get(slug=slug)

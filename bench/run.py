@@ -86,7 +86,7 @@ def parse_args(argv):
         type=int,
         default=5,
         help="how many of the articles are published one by one through "
-        "articles.workflow, to time it (the rest in bulk); default 5",
+        "articles.review.workflow, to time it (the rest in bulk); default 5",
     )
     parser.add_argument(
         "--pages",
@@ -684,7 +684,7 @@ class Run:
                 for p in pages
                 if p.key in wanted or p.key == "article" and "304" in wanted
             ]
-        from articles import search as article_search
+        from articles.publishing import search as article_search
 
         found = article_search.search_page(generate.SEARCH_WORD, "1")
         # "More than 500" when the search stopped counting at its cap.

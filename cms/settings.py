@@ -93,8 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Visitors' 304s and cached public pages are answered here, before the
-    # middleware below, which they do not need (articles/caching.py).
-    "articles.caching.VisitorPageMiddleware",
+    # middleware below, which they do not need (articles/web/page_cache.py).
+    "articles.web.page_cache.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.web.context_processors.site",
             ],
         },
     },
@@ -248,17 +248,17 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 
 # Markdown editor (django-markdownx). Its own URL module is not mounted: its
 # preview view has no permission check and its upload view accepts files from
-# anyone. The admin preview goes to articles.views.markdown_preview instead,
+# anyone. The admin preview goes to articles.web.views.markdown_preview instead,
 # which needs change permission and renders through the same sanitiser as the
 # public pages. Image upload is switched off (no URL answers it).
 MARKDOWNX_URLS_PATH = "/admin-tools/markdown-preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-tools/upload-disabled/"
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.text.rendering.render_markdown"
 MARKDOWNX_SERVER_CALL_LATENCY = 600
 # A fixed-height editor beside its preview, instead of one that grows with the text.
 MARKDOWNX_EDITOR_RESIZABLE = False
 
-# Caching (articles/caching.py). The page cache is per process unless
+# Caching (articles/web/page_cache.py). The page cache is per process unless
 # DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION name a shared one, e.g.
 # django.core.cache.backends.redis.RedisCache and redis://127.0.0.1:6379/1.
 # Keys carry the public-content generation, so either way is correct.

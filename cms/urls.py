@@ -3,11 +3,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles import sitemaps
-from articles import views as article_views
-from articles.caching import public_page
-from articles.feeds import LatestArticlesFeed
-from articles.sitemaps import SITEMAPS
+from articles.web import sitemaps
+from articles.web import views as article_views
+from articles.web.feeds import LatestArticlesFeed
+from articles.web.page_cache import public_page
+from articles.web.sitemaps import SITEMAPS
 from cms import reliability
 
 admin.site.site_header = "Health Answers editorial"
@@ -44,5 +44,5 @@ urlpatterns = [
         ),
         name="robots",
     ),
-    path("", include("articles.urls")),
+    path("", include("articles.web.urls")),
 ]

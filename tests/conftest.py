@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from articles import workflow
+from articles.review import workflow
 from tests.factories import ArticleFactory, make_editor, make_published, make_reviewer
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from articles import roles, workflow
 from articles.models import FAQ, Article, KeyTakeaway, Person, Reference, Topic
+from articles.review import roles, workflow
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, ArticleVersion
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article
+from articles.review import workflow
 from tests.factories import ArticleFactory, PersonFactory, make_reviewer
 from tests.forms import form_data
 

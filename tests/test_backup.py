@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from articles import backup, bylines, workflow
 from articles.models import (
     Article,
     ArticleVersion,
@@ -22,7 +21,9 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.site_pages import ensure_site_pages
+from articles.models.site_pages import ensure_site_pages
+from articles.review import bylines, workflow
+from articles.transfer import backup
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles import workflow
 from articles.models import (
     FAQ,
     MAX_BIO_LENGTH,
@@ -22,7 +21,8 @@ from articles.models import (
     ReviewEvent,
     Topic,
 )
-from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.review import workflow
+from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from tests.factories import PersonFactory, TopicFactory
 from tests.forms import form_data
 

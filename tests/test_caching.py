@@ -1,10 +1,11 @@
-"""HTTP validators, Cache-Control and the page cache (articles/caching.py)."""
+"""HTTP validators, Cache-Control and the page cache (articles/web/page_cache.py)."""
 
 import pytest
 from django.urls import reverse
 
-from articles import related, workflow
 from articles.models import PublicState
+from articles.publishing import related
+from articles.review import workflow
 from tests.factories import make_published, update_summary
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +200,7 @@ def test_a_revalidation_while_the_database_is_down_gets_the_503(client, article)
 
     etag = get(client, article.get_absolute_url())["ETag"]
     with mock.patch(
-        "articles.caching.current_state", side_effect=OperationalError("down")
+        "articles.web.page_cache.current_state", side_effect=OperationalError("down")
     ):
         response = get(client, article.get_absolute_url(), if_none_match=etag)
     assert response.status_code == 503
@@ -219,7 +220,7 @@ def test_a_cached_page_is_served_early_with_every_header_it_was_made_with(
 def test_responses_that_set_a_cookie_or_are_private_are_never_kept():
     from django.http import HttpResponse
 
-    from articles.caching import _keepable
+    from articles.web.page_cache import _keepable
 
     public = HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
     assert _keepable(public)
@@ -235,9 +236,12 @@ def test_pages_are_served_while_the_cache_backend_is_down(client, article):
 
     with (
         mock.patch(
-            "articles.caching.cache.get", side_effect=ConnectionError("redis down")
+            "articles.web.page_cache.cache.get",
+            side_effect=ConnectionError("redis down"),
         ),
-        mock.patch("articles.caching.cache.set", side_effect=ConnectionError("down")),
+        mock.patch(
+            "articles.web.page_cache.cache.set", side_effect=ConnectionError("down")
+        ),
     ):
         response = get(client, article.get_absolute_url())
     assert response.status_code == 200
@@ -260,7 +264,7 @@ def test_if_match_is_left_to_the_view(client, article):
 
 
 def test_two_changes_within_a_second_get_different_last_modified(client, article):
-    from articles.caching import public_content_changed
+    from articles.web.page_cache import public_content_changed
 
     before = get(client, article.get_absolute_url())["Last-Modified"]
     public_content_changed()

@@ -110,7 +110,7 @@ def test_a_withdrawal_reaches_every_server_process_at_once(site_env):
         manage_shell(
             site_env,
             "from django.contrib.auth import get_user_model\n"
-            "from articles import workflow\n"
+            "from articles.review import workflow\n"
             "from articles.models import Article\n"
             "editor = get_user_model().objects.get(username='editor')\n"
             "article = Article.objects.get(slug='how-much-sleep-do-teenagers-need')\n"

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.callouts import CALLOUT_HELP, callout_problems
-from articles.rendering import render_markdown
+from articles.text.callouts import CALLOUT_HELP, callout_problems
+from articles.text.rendering import render_markdown
 
 
 def card(kind: str, body: str = "- chest pain\n- fainting", heading: str = "") -> str:

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from articles import workflow
 from articles.models import ArticleVersion
+from articles.review import workflow
 from tests.factories import UserFactory, make_published
 
 pytestmark = pytest.mark.django_db

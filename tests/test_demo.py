@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles import demo_content
+from articles.demo import content as demo_content
 from articles.models import (
     FAQ,
     Article,

@@ -2,7 +2,7 @@
 
 import re
 
-from articles.diff import FieldDiff, diff_content, diff_text
+from articles.review.diff import FieldDiff, diff_content, diff_text
 
 TAG = re.compile(r"<[^>]*>")
 ALLOWED_TAGS = {"<del>", "</del>", "<ins>", "</ins>", '<del class="flip">'}

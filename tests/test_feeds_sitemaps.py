@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, ArticleVersion
+from articles.review import workflow
 from tests.factories import ArticleFactory, TopicFactory, make_published, republish
 
 pytestmark = pytest.mark.django_db
@@ -282,7 +282,7 @@ def test_a_sitemap_file_is_streamed_and_pages_past_the_end_are_404(client, artic
 def test_a_sitemap_file_holds_at_most_the_protocols_limit(
     client, editor, reviewer, monkeypatch
 ):
-    from articles.sitemaps import ArticleSitemap
+    from articles.web.sitemaps import ArticleSitemap
 
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     for n in range(3):
@@ -301,7 +301,7 @@ def test_the_index_counts_and_dates_only_live_articles(
 ):
     """The index counts files from the public articles and takes its lastmod
     from the newest live publication: a withdrawn article adds neither."""
-    from articles.sitemaps import ArticleSitemap
+    from articles.web.sitemaps import ArticleSitemap
 
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     kept = [

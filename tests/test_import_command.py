@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import workflow
-from articles.importer import MAX_INPUT_CHARS
 from articles.models import Article, Topic
+from articles.review import workflow
+from articles.transfer.plain_text import MAX_INPUT_CHARS
 from tests.conftest import SEEDS_DIR
 from tests.factories import TopicFactory, make_published, update_summary
 

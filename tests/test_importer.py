@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.importer import (
+from articles.transfer.plain_text import (
     MAX_INPUT_CHARS,
     ArticleImportError,
     ParsedArticle,

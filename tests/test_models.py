@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import (
     Article,
     ArticleVersion,
@@ -13,6 +12,7 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

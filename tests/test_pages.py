@@ -1,11 +1,12 @@
-"""The article page's pre-rendered main block (articles/pages.py)."""
+"""The article page's pre-rendered main block (articles/publishing/stored_pages.py)."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from articles import pages, workflow
 from articles.models import ArticlePage, RelatedPick
+from articles.publishing import stored_pages as pages
+from articles.review import workflow
 from tests.factories import ArticleFactory, TopicFactory, make_published, republish
 
 
@@ -65,13 +66,11 @@ def test_a_missing_block_is_rendered_live(client, article):
 
 
 def test_the_renderer_key_covers_the_json_ld_code(monkeypatch, settings):
-    from articles import structured_data
+    from articles.publishing import structured_data
 
     settings.DEBUG = True  # computed afresh
     before = pages.renderer_key()
-    monkeypatch.setattr(
-        structured_data, "__file__", pages.__file__.replace("pages", "feeds")
-    )
+    monkeypatch.setattr(structured_data, "__file__", pages.__file__)
     assert pages.renderer_key() != before
 
 
@@ -137,7 +136,7 @@ def test_an_editor_pick_on_a_public_article_updates_its_block(editor, reviewer):
         editor=editor, reviewer=reviewer, topic=topic_b, title="Is this picked?"
     )
     RelatedPick.objects.create(article=first, target=target, position=1)
-    from articles import related
+    from articles.publishing import related
 
     related.compute_links(first)
     assert "Is this picked?" in stored_html(first)

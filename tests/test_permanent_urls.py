@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import workflow
+from articles.review import workflow
 from tests.factories import make_published, make_reviewer, republish
 
 pytestmark = pytest.mark.django_db

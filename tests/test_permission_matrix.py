@@ -1,7 +1,7 @@
 """Who may open or do what: every admin URL and workflow action against every role.
 
 The expected outcomes are written by hand in MATRIX below, from the roles as
-documented (README "Roles and the review workflow", articles/roles.py), never
+documented (README "Roles and the review workflow", articles/review/roles.py), never
 computed from the code under test. The URLs are enumerated from the admin site
 itself (every registered model, every action, every URL of get_urls()), so a
 new model, action, admin view or workflow function without a row in the table
@@ -29,8 +29,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import get_resolver, resolve, reverse
 
-from articles import workflow
 from articles.models import Article, ReviewEvent, SitePage, Tag
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -220,7 +220,7 @@ GET   tools/markdown-preview                        405     405     405       40
 POST  tools/markdown-preview                        login   login   shown     shown     shown
 GET   public/draft-preview                          public-text public-text draft-text draft-text draft-text
 GET   public/unpublished-draft                      404     404     draft-text draft-text draft-text
-# --- articles.workflow called directly (the admin, commands and demo loader use it)
+# --- articles.review.workflow called directly (the admin, commands and demo loader use it)
 CALL  workflow.record_edit                          denied  denied  done      done      done
 CALL  workflow.submit_for_review                    denied  denied  done      done      done
 CALL  workflow.approve_medical_review               denied  denied  denied    done      done
@@ -323,7 +323,7 @@ def autocomplete_fields() -> list[str]:
 
 
 def workflow_actions() -> list[str]:
-    """Every public function of articles.workflow that acts as a user."""
+    """Every public function of articles.review.workflow that acts as a user."""
     return [
         name
         for name, function in inspect.getmembers(workflow, inspect.isfunction)

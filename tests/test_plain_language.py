@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.plain_language import (
+from articles.review.plain_language import (
     MAX_CHARS,
     LongParagraph,
     LongSentence,

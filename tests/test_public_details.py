@@ -1,6 +1,6 @@
 """Public words no medical reviewer approves: people's profiles and topics.
 
-Who may change them (articles.bylines), the log of every change, verified
+Who may change them (articles.review.bylines), the log of every change, verified
 credentials, and look-alike bylines. Each attack here was tried over HTTP by
 a hostile editor; the admin form is posted as a browser would send it.
 """
@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from articles import bylines, workflow
 from articles.models import Person, PublicDetailChange, Topic
+from articles.review import bylines, workflow
 from tests.factories import (
     ArticleFactory,
     PersonFactory,

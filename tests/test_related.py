@@ -6,8 +6,9 @@ from html import unescape
 import pytest
 from django.core.management import call_command
 
-from articles import related, workflow
 from articles.models import Article, RelatedLink, RelatedPick, Tag
+from articles.publishing import related
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 
-from articles import workflow
 from articles.models import ArticlePage, ArticleVersion, PublicState, ReviewEvent
+from articles.review import workflow
 from tests.factories import make_published
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ DOWN = OperationalError("connection to server at 127.0.0.1 failed: Connection re
 
 
 def test_a_page_that_cannot_reach_the_database_gets_a_friendly_503(client, article):
-    with mock.patch("articles.caching.current_state", side_effect=DOWN):
+    with mock.patch("articles.web.page_cache.current_state", side_effect=DOWN):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -41,7 +41,7 @@ def test_other_database_errors_stay_500s_with_the_standalone_page(article):
     """A bug is not an outage: it must reach the error log as a 500."""
     client = Client(raise_request_exception=False)
     with mock.patch(
-        "articles.caching.current_state", side_effect=IntegrityError("a bug")
+        "articles.web.page_cache.current_state", side_effect=IntegrityError("a bug")
     ):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 500
@@ -98,7 +98,7 @@ def test_a_publish_that_fails_midway_leaves_the_previous_version_live(editor, re
     # The error comes after the new version row, the article update, the
     # related links and the stored pages were written: the last step.
     with mock.patch(
-        "articles.caching.public_content_changed", side_effect=failing_statement
+        "articles.web.page_cache.public_content_changed", side_effect=failing_statement
     ):
         with pytest.raises(Exception) as raised:
             workflow.publish(article, user=editor)

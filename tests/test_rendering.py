@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from articles.rendering import render_markdown
+from articles.text.rendering import render_markdown
 
 
 def test_pipe_table_becomes_a_table_with_header_and_rows():

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from articles import roles
+from articles.review import roles
 
 pytestmark = pytest.mark.django_db
 

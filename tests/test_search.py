@@ -6,9 +6,10 @@ import re
 import pytest
 from django.utils.html import escape
 
-from articles import search, workflow
 from articles.models import Article, ArticleVersion
-from articles.search import index_version, search_page
+from articles.publishing import search
+from articles.publishing.search import index_version, search_page
+from articles.review import workflow
 from tests.factories import ArticleFactory, FAQFactory, make_reviewer, update_summary
 
 pytestmark = pytest.mark.django_db
@@ -496,7 +497,7 @@ def test_a_search_page_costs_a_fixed_number_of_queries(
         FAQFactory(article=article, question="Is the zygomatic arch involved?")
         publish(article)
 
-    # One for the cache validator (articles.caching), one to count the matches,
+    # One for the cache validator (articles.web.page_cache), one to count the matches,
     # one for the page of versions with their topics.
     with django_assert_max_num_queries(3):
         response = client.get("/search/", {"q": "zygomatic"})

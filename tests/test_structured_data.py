@@ -5,8 +5,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from articles import roles
-from articles.structured_data import article_head_context
+from articles.publishing.structured_data import article_head_context
+from articles.review import roles
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, SitePage
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -427,8 +427,8 @@ def test_a_draft_preview_shows_no_review_dates(client, editor, draft):
 
 
 def test_a_backup_with_a_javascript_profile_link_loads_nothing(tmp_path, article):
-    from articles import backup
     from articles.models import Person
+    from articles.transfer import backup
 
     data = backup.export_data()
     data["people"].append(

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles import roles, workflow
 from articles.models import Article, add_months
+from articles.review import roles, workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -592,7 +592,7 @@ def test_visitors_asking_for_preview_draft_get_the_public_text(
 def test_topic_pages_paginate_with_a_bounded_number_of_queries(
     client, editor, reviewer, django_assert_max_num_queries, monkeypatch
 ):
-    from articles import views
+    from articles.web import views
 
     monkeypatch.setattr(views, "TOPIC_PAGE_SIZE", 3)
     topic = TopicFactory(name="Paged")

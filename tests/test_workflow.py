@@ -1,12 +1,12 @@
-"""Every transition: one success test, one test per guard (see articles/workflow.py)."""
+"""Every transition: one success test, one test per guard (see articles/review/workflow.py)."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from articles import workflow
 from articles.models import Article, ArticleVersion, DraftRevision, ReviewEvent
+from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

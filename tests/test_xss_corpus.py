@@ -48,7 +48,6 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from articles import related, roles, workflow
 from articles.models import (
     CONTROL_CHARACTERS,
     FAQ,
@@ -61,7 +60,9 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.rendering import render_markdown
+from articles.publishing import related
+from articles.review import roles, workflow
+from articles.text.rendering import render_markdown
 from tests.factories import UserFactory
 
 # The mark also makes pytest-django set up the test database before the
@@ -746,7 +747,7 @@ def test_searching_for_a_payload_is_safe(corpus, visitor_client):
 
 
 def test_home_page_is_safe(corpus, visitor_client, staff_client, monkeypatch):
-    monkeypatch.setattr("articles.views.RECENT_ARTICLES_ON_HOME", 10_000)
+    monkeypatch.setattr("articles.web.views.RECENT_ARTICLES_ON_HOME", 10_000)
     # The same template with nothing to list: the page's own elements.
     empty = render_to_string(
         "articles/home.html",
@@ -765,7 +766,7 @@ def test_home_page_is_safe(corpus, visitor_client, staff_client, monkeypatch):
 def test_feed_is_well_formed_xml_with_text_only_items(
     corpus, visitor_client, monkeypatch
 ):
-    monkeypatch.setattr("articles.feeds.ITEMS_IN_FEED", 10_000)
+    monkeypatch.setattr("articles.web.feeds.ITEMS_IN_FEED", 10_000)
     response = Client(raise_request_exception=False).get(reverse("feed"))
     cannot_hold = [
         case.payload

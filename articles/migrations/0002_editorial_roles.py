@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import apply_roles_in_migration
+    from articles.review.roles import apply_roles_in_migration
 
     # Not strict: the roles also name permissions of models that later
     # migrations create (0011 applies the roles again once those exist).
@@ -12,7 +12,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from articles.roles import ROLE_PERMISSIONS
+    from articles.review.roles import ROLE_PERMISSIONS
 
     apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def create_pages(apps, schema_editor):
-    from articles.site_pages import ensure_site_pages
+    from articles.models.site_pages import ensure_site_pages
 
     ensure_site_pages(apps.get_model("articles", "SitePage"))
 

@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def apply_roles(apps, schema_editor):
-    from articles.roles import apply_roles_in_migration
+    from articles.review.roles import apply_roles_in_migration
 
     apply_roles_in_migration(apps)
 

@@ -79,7 +79,7 @@ def interval_of(version):
 
 
 def forwards(apps, schema_editor):
-    from articles.names import name_key
+    from articles.text.names import name_key
 
     Person = apps.get_model("articles", "Person")
     Article = apps.get_model("articles", "Article")
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='name_key',
-            field=models.CharField(db_index=True, default='', editable=False, help_text='The name as a reader tells it apart (articles.names).', max_length=120),
+            field=models.CharField(db_index=True, default='', editable=False, help_text='The name as a reader tells it apart (articles.text.names).', max_length=120),
         ),
         migrations.AlterField(
             model_name='article',

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles import demo_content
+from articles.demo import content as demo_content
 
 pytestmark = pytest.mark.browser
 

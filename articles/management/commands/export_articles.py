@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.backup import export_data
+from articles.transfer.backup import export_data
 
 
 class Command(BaseCommand):

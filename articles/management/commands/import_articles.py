@@ -6,13 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import (
-    MAX_INPUT_CHARS,
-    ArticleImportError,
-    decode_text,
-    parse_article,
-)
-from articles.importing import (
+from articles.models import Topic
+from articles.transfer.into_drafts import (
     ImportClash,
     author_named,
     default_author,
@@ -20,7 +15,12 @@ from articles.importing import (
     save_draft,
     summary_lines,
 )
-from articles.models import Topic
+from articles.transfer.plain_text import (
+    MAX_INPUT_CHARS,
+    ArticleImportError,
+    decode_text,
+    parse_article,
+)
 
 MAX_FILE_BYTES = MAX_INPUT_CHARS * 4  # UTF-8 needs at most 4 bytes a character
 

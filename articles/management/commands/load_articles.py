@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import related, search
-from articles.backup import LoadError, load_data
+from articles.publishing import related, search
+from articles.transfer.backup import LoadError, load_data
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""Load the demo topics, bylines, articles and accounts (articles/demo_content.py).
+"""Load the demo topics, bylines, articles and accounts (articles/demo/content.py).
 
 Idempotent: rows are matched by slug or username and only missing ones are
 created, so running it again (as every `make run` does) never duplicates
@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import demo_content, roles, workflow
+from articles.demo import content as demo_content
 from articles.models import (
     FAQ,
     Article,
@@ -26,7 +26,8 @@ from articles.models import (
     SitePage,
     Topic,
 )
-from articles.site_pages import ensure_site_pages
+from articles.models.site_pages import ensure_site_pages
+from articles.review import roles, workflow
 
 # Published here on purpose: these accounts exist only for local demos.
 # "person" links the account to its public byline (demo_content.PEOPLE).

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from articles import workflow
+from articles.review import workflow
 
 
 def reviewer_emails() -> list[str]:

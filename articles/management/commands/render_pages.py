@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.pages import render_missing
+from articles.publishing.stored_pages import render_missing
 
 
 class Command(BaseCommand):

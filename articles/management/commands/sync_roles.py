@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from articles.roles import apply_roles
+from articles.review.roles import apply_roles
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Save parsed plain-text articles (articles.importer) as drafts.
+"""Save parsed plain-text articles (articles.transfer.plain_text) as drafts.
 
 Shared by the import_articles command and the admin's "Import from text" page.
 An imported article is always a draft: it reaches visitors only through
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import workflow
-from articles.importer import ParsedArticle
 from articles.models import FAQ, Article, KeyTakeaway, Person, Topic
+from articles.review import workflow
+from articles.transfer.plain_text import ParsedArticle
 
 DEFAULT_TOPIC = {"slug": "imported", "name": "Imported (to sort)"}
 DEFAULT_AUTHOR = {"slug": "editorial-team", "name": "Editorial team"}

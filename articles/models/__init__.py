@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from articles.callouts import CALLOUT_HELP, callout_problems
-from articles.names import name_key as reader_name_key
-from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.text.callouts import CALLOUT_HELP, callout_problems
+from articles.text.names import name_key as reader_name_key
+from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 # The longest text an editor may write in each free-text field. Checked by the
 # models' clean(), so the admin, the importer and the backup loader all apply
@@ -171,7 +171,7 @@ class Person(models.Model):
         related_name="person",
         help_text="The staff account of this person, if they have one.",
     )
-    # Set only by administrators (articles.bylines.verify_credentials) and
+    # Set only by administrators (articles.review.bylines.verify_credentials) and
     # cleared by any change to the name, credentials or registration.
     credentials_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,7 +189,7 @@ class Person(models.Model):
         editable=False,
         db_index=True,
         default="",
-        help_text="The name as a reader tells it apart (articles.names).",
+        help_text="The name as a reader tells it apart (articles.text.names).",
     )
 
     class Meta:
@@ -218,7 +218,7 @@ class Person(models.Model):
 
     def is_same_person(self, other: "Person | None") -> bool:
         """True if `other` is this byline, or one a reader cannot tell apart
-        from it (articles.names): the four-eyes rule compares people this way."""
+        from it (articles.text.names): the four-eyes rule compares people this way."""
         if other is None:
             return False
         return other.pk == self.pk or reader_name_key(other.name) == reader_name_key(
@@ -278,7 +278,7 @@ class Person(models.Model):
 class PublicDetailChange(models.Model):
     """One change to a public detail outside any reviewed version (a person's
     name, credentials or bio, a topic's name or description): who, when, the
-    old and the new value. Written by articles.bylines; never edited."""
+    old and the new value. Written by articles.review.bylines; never edited."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -376,7 +376,7 @@ class Article(models.Model):
         default=False,
         help_text="Readers see it listed under Corrections. Reviewed with the text.",
     )
-    # Everything below is owned by articles.workflow; the admin shows it read-only.
+    # Everything below is owned by articles.review.workflow; the admin shows it read-only.
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
@@ -465,7 +465,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         """Store the rendered body. Updating an existing row writes only the
         editable fields unless `update_fields` names others, so a stale copy of
-        an article can never undo a review decision; articles.workflow names
+        an article can never undo a review decision; articles.review.workflow names
         the workflow fields it changes."""
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
@@ -660,7 +660,7 @@ class ArticleVersion(models.Model):
     is_correction = models.BooleanField(
         default=False, help_text="This version corrects an error in the previous one."
     )
-    # PostgreSQL full-text index of the words (articles.search fills it once,
+    # PostgreSQL full-text index of the words (articles.publishing.search fills it once,
     # when the version is created); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same index for the title, FAQ questions and short answer only: search
@@ -983,7 +983,7 @@ class RelatedPick(models.Model):
 
 
 class RelatedLink(models.Model):
-    """A link shown on a public article page, computed by articles.related when
+    """A link shown on a public article page, computed by articles.publishing.related when
     something is published or withdrawn: never per request."""
 
     class Kind(models.TextChoices):
@@ -1010,7 +1010,7 @@ class RelatedLink(models.Model):
 
 
 class PublicState(models.Model):
-    """One row counting changes to what visitors can see (articles.caching):
+    """One row counting changes to what visitors can see (articles.web.page_cache):
     page-cache keys and ETags carry the count, so no process serves an old page.
     Plain integers, so reading it on every request is one cheap query."""
 
@@ -1028,7 +1028,7 @@ class PublicState(models.Model):
 
 class ArticlePage(models.Model):
     """A public article page's <head> tags and main block as HTML, rendered by
-    articles.pages when a version is published or its links change, so a visit
+    articles.publishing.stored_pages when a version is published or its links change, so a visit
     reads one row and renders no Markdown and no per-item template loops.
 
     Derived data: a row whose version is no longer live, or that was rendered

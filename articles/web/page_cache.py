@@ -40,7 +40,7 @@ from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 from articles.models import PublicState
-from articles.structured_data import site_origin
+from articles.publishing.structured_data import site_origin
 
 CACHEABLE_STATUS = {200, 301, 410}
 # The query parameters public pages read (search words, page number): other
@@ -48,7 +48,7 @@ CACHEABLE_STATUS = {200, 301, 410}
 # push real pages out of the cache with ?x=1, ?x=2, ...
 PAGE_PARAMETERS = {"q", "page"}
 
-logger = logging.getLogger("articles.caching")
+logger = logging.getLogger("articles.web.page_cache")
 
 
 def _now_us() -> int:

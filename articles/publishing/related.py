@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from articles import pages
-from articles.caching import public_content_changed
 from articles.models import Article, RelatedLink, RelatedPick
+from articles.publishing import stored_pages as pages
+from articles.web.page_cache import public_content_changed
 
 MAX_LINKS = 6
 # Candidates scored for one article: the most recently updated of its topic,

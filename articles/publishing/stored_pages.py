@@ -32,7 +32,6 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import structured_data
 from articles.models import (
     LONG_VERSION_FIELDS,
     Article,
@@ -40,7 +39,8 @@ from articles.models import (
     ArticleVersion,
     RelatedLink,
 )
-from articles.structured_data import article_head_context
+from articles.publishing import structured_data
+from articles.publishing.structured_data import article_head_context
 
 CONTENT_TEMPLATE = "articles/_article_content.html"
 HEAD_TEMPLATE = "articles/_head_meta.html"
@@ -68,7 +68,7 @@ def renderer_key() -> str:
 
 
 def related_context(version) -> dict:
-    """The block's links, from the rows articles.related stored: related
+    """The block's links, from the rows articles.publishing.related stored: related
     questions, "Read the full answer" links for FAQs, and "People also ask"
     (the first FAQ of each related article)."""
     links = list(

@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching, pages, related, search
 from articles.models import (
     FAQ,
     Article,
@@ -38,6 +37,9 @@ from articles.models import (
     content_fingerprint,
     control_character_problem,
 )
+from articles.publishing import related, search
+from articles.publishing import stored_pages as pages
+from articles.web import page_cache as caching
 
 Status = Article.Status
 Action = ReviewEvent.Action

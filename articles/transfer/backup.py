@@ -8,7 +8,7 @@ that does not hold any of its articles yet, in one transaction: a file that
 does not fit changes nothing.
 
 Loading restores recorded history; it is not an editorial act, so it writes
-rows directly instead of replaying articles.workflow. Accounts are referred to
+rows directly instead of replaying articles.review.workflow. Accounts are referred to
 by username; a username the database lacks is created as an inactive account
 with no password, which an administrator can later activate.
 """
@@ -22,8 +22,6 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import bylines
-from articles.caching import public_content_changed
 from articles.models import (
     FAQ,
     Article,
@@ -41,8 +39,10 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
-from articles.rendering import render_markdown
-from articles.site_pages import DEFAULT_PAGES
+from articles.models.site_pages import DEFAULT_PAGES
+from articles.review import bylines
+from articles.text.rendering import render_markdown
+from articles.web.page_cache import public_content_changed
 
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 

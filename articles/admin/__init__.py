@@ -1,7 +1,7 @@
 """Editors' and reviewers' admin.
 
 Articles are edited with a live-preview Markdown editor and ordered inlines.
-Review state is read-only here: every button and action calls articles.workflow,
+Review state is read-only here: every button and action calls articles.review.workflow,
 which holds the rules; this module only turns their refusals into messages.
 """
 
@@ -24,22 +24,6 @@ from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles import (
-    bylines,
-    caching,
-    importing,
-    pages,
-    plain_language,
-    related,
-    workflow,
-)
-from articles.diff import diff_content
-from articles.importer import (
-    MAX_INPUT_CHARS,
-    ArticleImportError,
-    decode_text,
-    parse_article,
-)
 from articles.models import (
     FAQ,
     Article,
@@ -53,7 +37,19 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.rendering import render_markdown
+from articles.publishing import related
+from articles.publishing import stored_pages as pages
+from articles.review import bylines, plain_language, workflow
+from articles.review.diff import diff_content
+from articles.text.rendering import render_markdown
+from articles.transfer import into_drafts as importing
+from articles.transfer.plain_text import (
+    MAX_INPUT_CHARS,
+    ArticleImportError,
+    decode_text,
+    parse_article,
+)
+from articles.web import page_cache as caching
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -178,7 +174,7 @@ class ShownToVisitorsAdmin(admin.ModelAdmin):
 
 
 class PublicDetailsAdmin(ShownToVisitorsAdmin):
-    """Saves log every changed public detail through articles.bylines; the
+    """Saves log every changed public detail through articles.review.bylines; the
     change page shows that log."""
 
     public_fields: list[str] = []
@@ -368,7 +364,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        # What editors write; everything else belongs to articles.workflow.
+        # What editors write; everything else belongs to articles.review.workflow.
         fields = [
             "title",
             "slug",
@@ -491,7 +487,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-# Shown on the article page but changed only by articles.workflow.
+# Shown on the article page but changed only by articles.review.workflow.
 WORKFLOW_READONLY_FIELDS = [
     "status",
     "medical_reviewer",

@@ -7,7 +7,7 @@ mark the result safe. The admin's live preview uses the same function, so an
 editor sees exactly what a visitor will.
 
 Care cards and callouts (``/// urgent`` ... ``///``) come from
-articles/callouts.py; their classes are the only ones nh3 lets through.
+articles/text/callouts.py; their classes are the only ones nh3 lets through.
 """
 
 import markdown
@@ -15,7 +15,7 @@ import nh3
 from django.utils.text import slugify
 from markdown.extensions.toc import TocExtension
 
-from articles.callouts import CalloutExtension
+from articles.text.callouts import CalloutExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",

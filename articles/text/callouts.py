@@ -361,7 +361,7 @@ def callout_problems(markdown_text: str) -> list[str]:
     """Messages for the editor about the care cards and callouts in a text;
     an empty list when there is nothing to fix."""
     # rendering imports this module for the extension.
-    from articles.rendering import markdown_converter
+    from articles.text.rendering import markdown_converter
 
     if not markdown_text:
         return []

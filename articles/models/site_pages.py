@@ -4,7 +4,7 @@ Created by migration 0009 and, if missing (say, after a database flush), by
 load_demo.
 """
 
-from articles.rendering import render_markdown
+from articles.text.rendering import render_markdown
 
 EDITORIAL_POLICY = """Every answer on this site is written for people looking for clear, reliable health information, and checked by a clinician before anyone can read it.
 

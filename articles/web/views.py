@@ -18,11 +18,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
-from articles import bylines, pages
-from articles.caching import public_page
 from articles.models import Article, ArticleVersion, Person, SitePage, Topic
-from articles.rendering import MAX_MARKDOWN_LENGTH, render_markdown
-from articles.structured_data import profile_json_ld, site_origin
+from articles.publishing import stored_pages as pages
+from articles.publishing.structured_data import profile_json_ld, site_origin
+from articles.review import bylines
+from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.web.page_cache import public_page
 
 RECENT_ARTICLES_ON_HOME = 12
 TOPIC_PAGE_SIZE = 50
@@ -168,8 +169,8 @@ def article_detail(request, slug):
 
 @public_page
 def search(request):
-    """Search the live articles: /search/?q=words&page=N (see articles.search)."""
-    from articles import search as article_search
+    """Search the live articles: /search/?q=words&page=N (see articles.publishing.search)."""
+    from articles.publishing import search as article_search
 
     results = article_search.search_page(
         request.GET.get("q", ""), request.GET.get("page", "1")
