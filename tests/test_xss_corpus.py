@@ -49,7 +49,6 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from articles.models import (
-    CONTROL_CHARACTERS,
     FAQ,
     Article,
     ArticleVersion,
@@ -62,6 +61,7 @@ from articles.models import (
 )
 from articles.publishing import related
 from articles.review import roles, workflow
+from articles.text.control_characters import CONTROL_CHARACTERS
 from articles.text.rendering import render_markdown
 from tests.factories import UserFactory
 

@@ -20,6 +20,7 @@ from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
 from articles.text.callouts import CALLOUT_HELP, callout_problems
+from articles.text.control_characters import control_character_problem
 from articles.text.names import name_key as reader_name_key
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
@@ -31,24 +32,6 @@ MAX_FAQ_ANSWER_LENGTH = 20_000
 MAX_BIO_LENGTH = 5_000
 MAX_PROFILE_LINKS_LENGTH = 2_000
 MAX_TOPIC_DESCRIPTION_LENGTH = 1_000
-
-
-# Control characters (other than tab and line breaks) have no place in text a
-# visitor reads, and XML 1.0 cannot carry them: one in a title used to take the
-# whole RSS feed down. They arrive by copying out of other programs.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def control_character_problem(value: str) -> str:
-    """What is wrong with `value`'s characters, or "" if nothing is."""
-    found = CONTROL_CHARACTERS.search(value)
-    if found is None:
-        return ""
-    return (
-        f"This text contains an invisible control character "
-        f"(U+{ord(found.group()):04X}) at character {found.start() + 1:,}; "
-        "remove it (it often comes from copying out of another program)."
-    )
 
 
 def check_text(instance, limits: dict[str, int] | None = None) -> None:

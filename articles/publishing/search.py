@@ -42,6 +42,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import ArticleVersion
+from articles.text.control_characters import strip_control_characters
 
 RESULTS_PER_PAGE = 10
 MAX_MATCHES = 500  # ranked and counted at most (50 pages); see the docstring
@@ -82,7 +83,6 @@ STOP_WORDS = frozenset(
     will just don should now""".split()
 )
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # A query token: an optional "-" (exclude), then a "quoted phrase" or a word.
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
@@ -112,7 +112,7 @@ def plain_text(markdown: str) -> str:
 def clean_query(raw: str) -> str:
     """The query without control characters (NUL breaks PostgreSQL) or lone
     surrogates, and with whitespace collapsed."""
-    return " ".join(_CONTROL_CHARACTERS.sub(" ", raw or "").split())
+    return " ".join(strip_control_characters(raw or "", " ").split())
 
 
 # Indexing --------------------------------------------------------------------
@@ -132,7 +132,7 @@ def _weighted_texts(version: ArticleVersion) -> dict[str, str]:
         ),
     }
     return {
-        weight: _CONTROL_CHARACTERS.sub(" ", text) for weight, text in texts.items()
+        weight: strip_control_characters(text, " ") for weight, text in texts.items()
     }
 
 
@@ -469,7 +469,7 @@ def _sqlite_search(versions, terms: Terms):
 
 def _text_for_snippet(version: ArticleVersion) -> str:
     text = plain_text(f"{version.short_answer}\n\n{version.body}")
-    return _CONTROL_CHARACTERS.sub(" ", text)
+    return strip_control_characters(text, " ")
 
 
 def _window(text: str, pattern: re.Pattern | None) -> str:

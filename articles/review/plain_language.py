@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from articles.text.control_characters import strip_control_characters
+
 # Larger texts are refused by the forms anyway; only this much is checked.
 MAX_CHARS = 200_000
 LONG_SENTENCE_WORDS = 20
@@ -55,7 +57,6 @@ _INLINE = [
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),  # escapes, before emphasis
     (re.compile(r"[*~]+|(?<!\w)_+|_+(?!\w)"), ""),  # emphasis markers
 ]
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 # A sentence ends at . ! ? or … (closing quotes or brackets may follow) and space.
 _SENTENCE_END = re.compile(r"([.!?…]+)[\"'”’)\]]*\s+")
@@ -315,7 +316,7 @@ def count_syllables(word: str) -> int:
 def _clean(text: str) -> str:
     """Unify line endings and drop control characters, such as NUL bytes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text.replace("\t", "    "))
+    return strip_control_characters(text.replace("\t", "    "))
 
 
 def _prose_blocks(text: str) -> list[str]:

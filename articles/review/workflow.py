@@ -35,10 +35,10 @@ from articles.models import (
     Topic,
     add_months,
     content_fingerprint,
-    control_character_problem,
 )
 from articles.publishing import related, search
 from articles.publishing import stored_pages as pages
+from articles.text.control_characters import control_character_problem
 from articles.web import page_cache as caching
 
 Status = Article.Status

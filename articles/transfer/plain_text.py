@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from articles.text.control_characters import strip_control_characters
+
 MAX_INPUT_CHARS = 500_000  # "absurdly large": a long article is under 100,000
 MAX_TITLE_CHARS = 200  # Article.title's max_length
 SHORT_ANSWER_CHARS = 300  # one sentence, or two short ones
@@ -33,7 +35,6 @@ _SPECIAL = re.compile(
 _NUMBER = re.compile(r"[~<>≈±]?[$€£]?\d[\d,.]*(?:[%+]|[-–]\d[\d,.]*%?)?")
 _COLUMN_GAP = re.compile(r"\t+|\s{2,}")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 _ANSWER = re.compile(r"\b(?:answer is|short answer|in short)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"(?:yes|no)[,.!]", re.IGNORECASE)
@@ -108,7 +109,7 @@ def parse_article(text: str) -> ParsedArticle:
         )
     warnings: list[str] = []
     # Exports are full of odd line breaks and control characters.
-    text = _CONTROL.sub(" ", _LINE_BREAK.sub("\n", text).lstrip("\ufeff"))
+    text = strip_control_characters(_LINE_BREAK.sub("\n", text).lstrip("\ufeff"), " ")
     lines = [line.rstrip() for line in text.split("\n")]
     title, index, rest, title_line = _find_title(lines, warnings)
     parts = _parts(([rest] if rest else []) + lines[index + 1 :], warnings)

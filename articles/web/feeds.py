@@ -9,7 +9,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
-from articles.models import CONTROL_CHARACTERS, ArticleVersion
+from articles.models import ArticleVersion
+from articles.text.control_characters import strip_control_characters
 
 ITEMS_IN_FEED = 30
 
@@ -18,7 +19,7 @@ def feed_text(text: str) -> str:
     """Escaped text without the control characters XML 1.0 cannot carry. The
     models refuse them now; a version saved before that must not take the
     whole feed down."""
-    return escape(CONTROL_CHARACTERS.sub("", text))
+    return escape(strip_control_characters(text))
 
 
 class LatestArticlesFeed(Feed):
