@@ -18,8 +18,8 @@ articles the rows are written the same way in bulk instead:
   reviewer, approved_by, published_by, dates), then bulk_create;
 - the draft revision and the submit, approve and publish events of that path;
 - Article.status/live_version/approval fields with bulk_update;
-- search.index_missing_versions() (PostgreSQL full-text vectors);
-- the related links of every article, as related.refresh_all() would store
+- search_index.index_missing_versions() (PostgreSQL full-text vectors);
+- the related links of every article, as related.compute_all_links() would store
   them, computed in memory (`_related_rows`: the same candidates, scores and
   FAQ links, without two queries per article over hundreds of candidates); a
   sample is recomputed with related.compute_links() and must come out the same;
@@ -64,7 +64,7 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
-from articles.publishing import related, search
+from articles.publishing import related, search_index
 from articles.publishing import stored_pages as pages
 from articles.review import roles, workflow
 from articles.text.rendering import render_markdown
@@ -622,7 +622,7 @@ def _related_rows(pool: list[_Candidate], faqs: dict, picks: dict) -> list:
 
 
 def _related_links(say) -> None:
-    """Like related.refresh_all(): every public article's links, from public
+    """Like related.compute_all_links(): every public article's links, from public
     articles only; a sample is then recomputed by the real compute_links."""
     articles = list(
         Article.objects.public()
@@ -657,10 +657,10 @@ def _related_links(say) -> None:
                 "    !!! the related links computed in memory differ from "
                 f"related.compute_links() for {article.slug!r}: bring "
                 "bench/generate.py's _related_rows() in line with "
-                "articles/publishing/related.py. Falling back to related.refresh_all() "
+                "articles/publishing/related.py. Falling back to related.compute_all_links() "
                 "(slow: it loads 600 versions per article)."
             )
-            related.refresh_all()
+            related.compute_all_links()
             return
     each = (time.perf_counter() - started) / len(sample)
     say(
@@ -728,7 +728,7 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
             _publish_in_bulk(content, articles, editor, reviewers, count)
 
     with timer.phase("search index"):
-        indexed = search.index_missing_versions()
+        indexed = search_index.index_missing_versions()
     say(f"    {indexed:,} versions indexed")
 
     with timer.phase(f"related links ({bulk_count:,})"):

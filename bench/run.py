@@ -684,7 +684,7 @@ class Run:
                 for p in pages
                 if p.key in wanted or p.key == "article" and "304" in wanted
             ]
-        from articles.publishing import search as article_search
+        from articles.web import search as article_search
 
         found = article_search.search_page(generate.SEARCH_WORD, "1")
         # "More than 500" when the search stopped counting at its cap.

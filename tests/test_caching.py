@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import PublicState
-from articles.publishing import related
+from articles.publishing import refresh
 from articles.review import workflow
 from tests.factories import make_published, update_summary
 
@@ -113,7 +113,7 @@ def test_recomputed_related_links_and_topic_edits_change_the_validator(
     client, admin_user, article
 ):
     generation = PublicState.objects.get().generation
-    related.compute_links(article)
+    refresh.links_changed(article)
     assert PublicState.objects.get().generation == generation + 1
 
     client.force_login(admin_user)  # a public topic is administrators' text
@@ -264,11 +264,9 @@ def test_if_match_is_left_to_the_view(client, article):
 
 
 def test_two_changes_within_a_second_get_different_last_modified(client, article):
-    from articles.web.page_cache import public_content_changed
-
     before = get(client, article.get_absolute_url())["Last-Modified"]
-    public_content_changed()
-    public_content_changed()
+    refresh.site_changed()
+    refresh.site_changed()
     after = get(client, article.get_absolute_url())
     assert after["Last-Modified"] != before
     stale = get(client, article.get_absolute_url(), if_modified_since=before)

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from articles.models import ArticlePage, RelatedPick
+from articles.publishing import refresh
 from articles.publishing import stored_pages as pages
 from articles.review import workflow
 from tests.factories import ArticleFactory, TopicFactory, make_published, republish
@@ -136,9 +137,8 @@ def test_an_editor_pick_on_a_public_article_updates_its_block(editor, reviewer):
         editor=editor, reviewer=reviewer, topic=topic_b, title="Is this picked?"
     )
     RelatedPick.objects.create(article=first, target=target, position=1)
-    from articles.publishing import related
 
-    related.compute_links(first)
+    refresh.links_changed(first)
     assert "Is this picked?" in stored_html(first)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, RelatedLink, RelatedPick, Tag
-from articles.publishing import related
+from articles.publishing import refresh, related
 from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
@@ -83,7 +83,7 @@ def test_same_topic_and_shared_words_rank_first(editor, reviewer):
         topic=heart,
         title="Is coffee bad for the heart?",
     )
-    related.compute_links(Article.objects.get(pk=subject.pk))
+    refresh.links_changed(subject)
     targets = list(
         RelatedLink.objects.filter(article=subject, kind="computed").values_list(
             "target", flat=True
@@ -103,7 +103,7 @@ def test_shared_tags_beat_an_unrelated_article_in_another_topic(editor, reviewer
     )
     tagged.tags.add(tag)
     other = make_published(editor=editor, reviewer=reviewer, title="What is eczema?")
-    related.compute_links(Article.objects.get(pk=subject.pk))
+    refresh.links_changed(subject)
     targets = list(
         RelatedLink.objects.filter(article=subject).values_list("target", flat=True)
     )
@@ -129,7 +129,7 @@ def test_the_same_topic_is_considered_however_many_newer_articles_share_a_tag(
     )
     subject.tags.add(tag)
 
-    related.compute_links(Article.objects.get(pk=subject.pk))
+    refresh.links_changed(subject)
 
     targets = list(
         RelatedLink.objects.filter(article=subject, kind="computed").values_list(
@@ -149,7 +149,7 @@ def test_editor_picks_come_first_and_only_while_public(client, editor, reviewer)
     draft = ArticleFactory(title="Is this draft ever linked?")
     RelatedPick.objects.create(article=subject, target=draft, position=1)
     RelatedPick.objects.create(article=subject, target=chosen, position=2)
-    related.compute_links(Article.objects.get(pk=subject.pk))
+    refresh.links_changed(subject)
 
     titles = related_titles(client, subject)
     assert titles[0] == "Is green tea better?"
@@ -206,7 +206,7 @@ def test_an_edit_to_a_published_article_does_not_change_the_links_shown(
     )
     make_published(editor=editor, reviewer=reviewer, title="Is sugar bad for you?")
     subject.refresh_from_db()
-    related.compute_links(subject)
+    refresh.links_changed(subject)
     neighbour = Article.objects.get(title="Is sugar bad for you?")
     before = related_titles(client, neighbour)
     subject.title = "Is this unreviewed title shown anywhere?"
@@ -239,7 +239,7 @@ def test_a_picked_article_shows_again_when_it_is_published_again(
     subject = make_published(editor=editor, reviewer=reviewer, title="Is rice healthy?")
     picked = make_published(editor=editor, reviewer=reviewer, title="Is pasta healthy?")
     RelatedPick.objects.create(article=subject, target=picked, position=1)
-    related.compute_links(Article.objects.get(pk=subject.pk))
+    refresh.links_changed(subject)
     workflow.unpublish(picked, user=editor)
     assert "Is pasta healthy?" not in related_titles(client, subject)
 

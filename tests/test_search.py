@@ -7,9 +7,10 @@ import pytest
 from django.utils.html import escape
 
 from articles.models import Article, ArticleVersion
-from articles.publishing import search
-from articles.publishing.search import index_version, search_page
+from articles.publishing.search_index import index_version
 from articles.review import workflow
+from articles.web import search
+from articles.web.search import search_page
 from tests.factories import ArticleFactory, FAQFactory, make_reviewer, update_summary
 
 pytestmark = pytest.mark.django_db

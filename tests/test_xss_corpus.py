@@ -59,7 +59,7 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.publishing import related
+from articles.publishing import refresh
 from articles.review import roles, workflow
 from articles.text.control_characters import CONTROL_CHARACTERS
 from articles.text.rendering import render_markdown
@@ -524,9 +524,9 @@ def corpus(django_db_setup, django_db_blocker):
             # of every article linking to the new one: with hundreds of
             # articles sharing words ("alert", "img") that is quadratic. Publish
             # first, then compute every article's links and stored page once,
-            # as loading a backup does (related.refresh_all).
+            # as loading a backup does (refresh.everything_changed).
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(related, "refresh_after_publish", lambda article: None)
+                patch.setattr(refresh, "_relink", lambda changes: changes.published)
                 for case in [harmless, *cases]:
                     _build_case(case, editor=editor)
             # Each article picks the next one as a related question, so every
@@ -538,7 +538,7 @@ def corpus(django_db_setup, django_db_blocker):
                     [harmless, *cases], [*cases, cases[0]], strict=True
                 )
             )
-            related.refresh_all()
+            refresh.everything_changed()
             edited = Case(harmless.payload, harmless.marker, harmless.slug)
             edited.values = {
                 name: value.replace(HARMLESS, HARMLESS_EDIT)

@@ -37,7 +37,7 @@ from articles.models import (
     Tag,
     Topic,
 )
-from articles.publishing import related
+from articles.publishing import refresh
 from articles.publishing import stored_pages as pages
 from articles.review import bylines, plain_language, workflow
 from articles.review.diff import diff_content
@@ -49,7 +49,6 @@ from articles.transfer.plain_text import (
     decode_text,
     parse_article,
 )
-from articles.web import page_cache as caching
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -147,30 +146,55 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ShownToVisitorsAdmin(admin.ModelAdmin):
-    """Admin for rows visitors see outside any article version (topics,
-    profiles, site pages): saving or deleting one changes public pages, so the
-    page cache generation moves on, and stored article pages showing the row
-    are rendered again (refresh_pages), in the same transaction."""
+class CollectsPublicChanges:
+    """Whatever one admin request changes that visitors see is applied once,
+    when the request's work is done (publishing/refresh.py): one bulk action
+    over twenty articles moves the public-content counter and purges once."""
 
-    def refresh_pages(self, obj):
-        pass
+    def changeform_view(self, *args, **kwargs):
+        with refresh.collecting():
+            return super().changeform_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        with refresh.collecting():
+            return super().changelist_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with refresh.collecting():
+            return super().delete_view(*args, **kwargs)
+
+    def collecting_view(self, view):
+        """An extra admin view (a workflow button) that changes public content."""
+
+        def collecting(*args, **kwargs):
+            with refresh.collecting():
+                return view(*args, **kwargs)
+
+        return self.admin_site.admin_view(collecting)
+
+
+class ShownToVisitorsAdmin(CollectsPublicChanges, admin.ModelAdmin):
+    """Admin for rows visitors see outside any article version (topics,
+    profiles, site pages): saving or deleting one changes public pages, which
+    it tells publishing.refresh (public_change) in the same transaction."""
+
+    def public_change(self, obj):
+        refresh.site_changed()
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            self.refresh_pages(obj)
-            caching.public_content_changed()
+            self.public_change(obj)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             super().delete_model(request, obj)
-            caching.public_content_changed()
+            refresh.site_changed()
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             super().delete_queryset(request, queryset)
-            caching.public_content_changed()
+            refresh.site_changed()
 
 
 class PublicDetailsAdmin(ShownToVisitorsAdmin):
@@ -238,9 +262,9 @@ class TopicAdmin(PublicDetailsAdmin):
             return False
         return obj is None or bool(bylines.topic_fields_for(request.user, obj))
 
-    def refresh_pages(self, obj):
+    def public_change(self, obj):
         # Topic names are in breadcrumbs and JSON-LD of stored article pages.
-        pages.refresh_topic(obj)
+        refresh.topic_changed(obj)
 
 
 @admin.register(Person)
@@ -318,18 +342,17 @@ class PersonAdmin(PublicDetailsAdmin):
             except PermissionDenied as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return
-            pages.refresh_person(person)
+            refresh.person_changed(person)
             self.message_user(
                 request,
                 f"Recorded that you verified the credentials of {person.byline}.",
                 messages.SUCCESS,
             )
-        caching.public_content_changed()
 
-    def refresh_pages(self, obj):
+    def public_change(self, obj):
         # Article pages link to profiles and describe the person in JSON-LD
         # (the byline's name and credentials are part of each version).
-        pages.refresh_person(obj)
+        refresh.person_changed(obj)
 
 
 @admin.register(SitePage)
@@ -516,7 +539,7 @@ TRANSITIONS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -622,7 +645,7 @@ class ArticleAdmin(admin.ModelAdmin):
         article = workflow.record_edit(form.instance, user=request.user)
         if article.is_public():
             # Picks and tags are not reviewed text: they apply at once.
-            related.compute_links(article)
+            refresh.links_changed(article)
 
     # Workflow buttons, review page, versions and draft history.
 
@@ -631,12 +654,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path(
                 "import/",
-                view(self.import_view),
+                self.collecting_view(self.import_view),
                 name="articles_article_import",
             ),
             path(
                 "<int:article_id>/workflow/",
-                view(self.workflow_view),
+                self.collecting_view(self.workflow_view),
                 name="articles_article_workflow",
             ),
             path(
@@ -651,7 +674,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path(
                 "<int:article_id>/revisions/<int:number>/restore/",
-                view(self.restore_view),
+                self.collecting_view(self.restore_view),
                 name="articles_article_restore",
             ),
         ] + super().get_urls()

@@ -1,4 +1,6 @@
-"""Related questions, computed when something is published or withdrawn.
+"""Related questions, computed when something is published or withdrawn
+(publishing/refresh.py decides which articles to recompute; this module only
+computes links and stores the rows).
 
 An article's links are: the questions an editor picked (in order), then
 computed ones ranked by shared topic, shared tags and how many words their
@@ -13,12 +15,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from articles.models import Article, RelatedLink, RelatedPick
-from articles.publishing import stored_pages as pages
-from articles.web.page_cache import public_content_changed
+from articles.models import Article, RelatedLink
 
 MAX_LINKS = 6
 # Candidates scored for one article: the most recently updated of its topic,
@@ -120,13 +119,12 @@ def _candidates(article: Article, tag_ids: set[int]) -> list[_Candidate]:
     ]
 
 
-@transaction.atomic
 def compute_links(article: Article) -> None:
-    """Replace one article's stored links with fresh ones from public articles."""
+    """Replace one article's stored links with fresh ones from public articles.
+    Call inside the transaction that made the change (refresh does)."""
     RelatedLink.objects.filter(article=article).delete()
     version = article.live_version
     if version is None:
-        pages.refresh(article)
         return
     links = []
     picked = [
@@ -183,52 +181,37 @@ def compute_links(article: Article) -> None:
                 )
             )
     RelatedLink.objects.bulk_create(links)
-    pages.refresh(article)
-    public_content_changed()
 
 
-def _neighbour_ids(article: Article) -> set[int]:
-    """Articles that link to `article`, or that it links to."""
-    pointing = RelatedLink.objects.filter(target=article).values_list(
+def neighbour_ids(article_ids: set[int]) -> set[int]:
+    """Articles that link to these articles, or that they link to."""
+    pointing = RelatedLink.objects.filter(target_id__in=article_ids).values_list(
         "article_id", flat=True
     )
-    pointed = RelatedLink.objects.filter(article=article).values_list(
+    pointed = RelatedLink.objects.filter(article_id__in=article_ids).values_list(
         "target_id", flat=True
     )
     return set(pointing) | set(pointed)
 
 
-@transaction.atomic
-def refresh_after_publish(article: Article) -> None:
-    """A newly published article gets its links, and its neighbours may now
-    link to it."""
-    compute_links(article)
-    # Neighbours, and articles whose editors picked this one (a pick shows
-    # again as soon as its target is public again).
-    picked_by = set(
-        RelatedPick.objects.filter(target=article).values_list("article_id", flat=True)
-    )
-    affected = (_neighbour_ids(article) | picked_by) - {article.pk}
-    for neighbour in Article.objects.public().filter(pk__in=affected):
-        compute_links(neighbour)
-
-
-@transaction.atomic
-def refresh_after_withdrawal(article: Article) -> None:
-    """Remove every link to a withdrawn article at once, then refill the pages
-    that had one."""
+def remove_links(article_id: int) -> set[int]:
+    """Delete every link to and from a withdrawn article at once; returns the
+    articles that had a link to it (their links need filling again)."""
     affected = set(
-        RelatedLink.objects.filter(target=article).values_list("article_id", flat=True)
+        RelatedLink.objects.filter(target_id=article_id).values_list(
+            "article_id", flat=True
+        )
     )
-    RelatedLink.objects.filter(Q(target=article) | Q(article=article)).delete()
-    for neighbour in Article.objects.public().filter(pk__in=affected):
-        compute_links(neighbour)
+    RelatedLink.objects.filter(
+        Q(target_id=article_id) | Q(article_id=article_id)
+    ).delete()
+    return affected - {article_id}
 
 
-def refresh_all() -> int:
+def compute_all_links() -> int:
     """Recompute every public article's links (after loading a backup)."""
     count = 0
-    for article in Article.objects.public().iterator():
+    for article in Article.objects.public().select_related("live_version").iterator():
         compute_links(article)
         count += 1
     return count

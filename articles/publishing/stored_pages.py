@@ -4,9 +4,9 @@ An article page's <head> tags (canonical address, Open Graph, JSON-LD) and its
 main block (breadcrumbs, question, short answer, bylines, body, takeaways,
 FAQs, references, related questions) change only when a version is published
 or re-reviewed, when the article's related links are recomputed, or when its
-topic or an author's profile is edited. Those writers call refresh() (or
-refresh_topic(), refresh_person()) in their transaction, which renders both
-once and stores them as an ArticlePage row; a visit reads that one row and
+topic or an author's profile is edited. publishing/refresh.py then calls
+store() in the writer's transaction, which renders both once and stores them
+as an ArticlePage row; a visit reads that one row and
 fills it into base.html. Only writers store pages: a visit never writes, so it
 can never put back a page rendered from data a writer changed meanwhile.
 
@@ -26,8 +26,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -201,48 +200,35 @@ def preview_context(version, *, banner: str, article: Article) -> dict:
     }
 
 
-def refresh(article: Article) -> None:
+def store(article_id: int) -> None:
     """Store the block of the article's live version (or drop it once nothing
-    is live). Call inside the transaction that changed the page."""
-    version_id = (
-        Article.objects.filter(pk=article.pk)
-        .values_list("live_version_id", flat=True)
+    is live). Called by publishing.refresh inside the changing transaction."""
+    version = (
+        ArticleVersion.objects.live()
+        .filter(article_id=article_id)
+        .select_related("topic", "author", "reviewer")
         .first()
     )
-    if version_id is None:
-        ArticlePage.objects.filter(article_id=article.pk).delete()
+    if version is None:
+        ArticlePage.objects.filter(article_id=article_id).delete()
         return
-    version = ArticleVersion.objects.select_related("topic", "author", "reviewer").get(
-        pk=version_id
-    )
     ArticlePage.objects.update_or_create(
-        article_id=article.pk, defaults=_rendered(version)
+        article_id=article_id, defaults=_rendered(version)
     )
 
 
-def refresh_person(person) -> int:
-    """A person's profile changed: render again the stored pages that link to
-    it and describe them in JSON-LD; returns how many."""
-    return _refresh_all(
-        Article.objects.public().filter(
-            Q(live_version__author=person) | Q(live_version__reviewer=person)
-        )
-    )
-
-
-def refresh_topic(topic) -> int:
-    """A topic's name or address changed: render again the stored pages that
-    show it (breadcrumbs, JSON-LD); returns how many."""
-    return _refresh_all(Article.objects.public().filter(live_version__topic=topic))
-
-
-def _refresh_all(articles) -> int:
+def _store_each(articles) -> int:
     count = 0
-    for article in articles.only("pk").iterator(chunk_size=500):
-        with transaction.atomic():  # a savepoint inside a writer's transaction
-            refresh(article)
+    for article_id in articles.values_list("pk", flat=True).iterator(chunk_size=500):
+        store(article_id)
         count += 1
     return count
+
+
+def store_all() -> int:
+    """Store the block of every live article (after loading a backup)."""
+    ArticlePage.objects.exclude(article__in=Article.objects.public()).delete()
+    return _store_each(Article.objects.public())
 
 
 def stored_page(slug: str) -> ArticlePage | None:
@@ -274,4 +260,4 @@ def render_missing() -> int:
         version_id=OuterRef("live_version_id"),
         renderer=renderer_key(),
     )
-    return _refresh_all(Article.objects.public().exclude(Exists(usable)))
+    return _store_each(Article.objects.public().exclude(Exists(usable)))

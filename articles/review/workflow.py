@@ -36,10 +36,8 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
-from articles.publishing import related, search
-from articles.publishing import stored_pages as pages
+from articles.publishing import refresh
 from articles.text.control_characters import control_character_problem
-from articles.web import page_cache as caching
 
 Status = Article.Status
 Action = ReviewEvent.Action
@@ -375,7 +373,6 @@ def _next_version(
         version.next_review_due = add_months(today, months)
     _validate(version, validate_unique=False, validate_constraints=False)
     version.save()
-    search.index_version(version)
     return version
 
 
@@ -461,8 +458,7 @@ def publish(
     current.save(
         update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
     )
-    related.refresh_after_publish(current)
-    caching.public_content_changed()
+    refresh.published(current, version)
     _log(
         current,
         user=user,
@@ -490,9 +486,7 @@ def unpublish(
     if current.status == Status.PUBLISHED:
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
-    related.refresh_after_withdrawal(current)
-    pages.refresh(current)
-    caching.public_content_changed()
+    refresh.withdrawn(current)
     _log(
         current,
         user=user,
@@ -531,8 +525,7 @@ def reconfirm_review(
     )
     current.live_version = version
     current.save(update_fields=["live_version", "updated_at"])
-    pages.refresh(current)
-    caching.public_content_changed()
+    refresh.rereviewed(current, version)
     _log(
         current,
         user=user,

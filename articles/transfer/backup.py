@@ -40,9 +40,9 @@ from articles.models import (
     content_fingerprint,
 )
 from articles.models.site_pages import DEFAULT_PAGES
+from articles.publishing import refresh
 from articles.review import bylines
 from articles.text.rendering import render_markdown
-from articles.web.page_cache import public_content_changed
 
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
@@ -315,9 +315,10 @@ def load_data(data) -> dict[str, int]:
     try:
         with transaction.atomic():
             counts = _load(data)
-            # Loaded pages, policies and versions are new to visitors: no
-            # cached page or validator from before the load may stand.
-            public_content_changed()
+            # Loaded pages, policies and versions are new to visitors: indexes,
+            # links and stored pages are rebuilt, and no cached page or
+            # validator from before the load may stand.
+            refresh.everything_changed()
             return counts
     except LoadError:
         raise

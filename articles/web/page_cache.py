@@ -1,9 +1,9 @@
 """HTTP caching and the page cache for anonymous visitors, correct across processes.
 
 What visitors can see changes only when something is published, withdrawn or
-re-reviewed, when related links are recomputed, or when a topic is edited. Each
-of those calls public_content_changed() inside its transaction, which bumps one
-counter row in the database. Public pages:
+re-reviewed, when related links are recomputed, or when a topic, person or site
+page is edited. publishing/refresh.py then bumps one counter row in the
+database, once per transaction. Public pages:
 
 - answer a conditional GET (If-None-Match / If-Modified-Since) with 304 after
   one small query, before rendering anything;
@@ -25,19 +25,15 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db import DatabaseError, connection
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
 from django.utils.http import http_date
-from django.utils.module_loading import import_string
 
 from articles.models import PublicState
 from articles.publishing.structured_data import site_origin
@@ -49,28 +45,6 @@ CACHEABLE_STATUS = {200, 301, 410}
 PAGE_PARAMETERS = {"q", "page"}
 
 logger = logging.getLogger("articles.web.page_cache")
-
-
-def _now_us() -> int:
-    return int(timezone.now().timestamp() * 1_000_000)
-
-
-def public_content_changed() -> None:
-    """Call inside the transaction that changes what visitors can see.
-
-    The change time moves on by at least a second each time, so that
-    Last-Modified (whole seconds) differs after every change even when two
-    come within a second or an app server's clock is behind: a cache that
-    revalidates with If-Modified-Since alone never keeps a withdrawn page."""
-    updated = PublicState.objects.filter(pk=1).update(
-        generation=F("generation") + 1,
-        changed_us=Greatest(F("changed_us") + 1_000_000, _now_us()),
-    )
-    if not updated:
-        PublicState.objects.create(pk=1, generation=1, changed_us=_now_us())
-    hook = getattr(settings, "PUBLIC_PURGE_HOOK", "")
-    if hook:
-        transaction.on_commit(import_string(hook))
 
 
 def current_state() -> tuple[int, int]:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, ArticleVersion, Topic
-from articles.publishing.search import CountedPaginator
 from articles.publishing.structured_data import site_origin
+from articles.web.search import CountedPaginator
 
 # The sitemaps protocol allows at most 50,000 URLs per file.
 URLS_PER_FILE = 50_000

@@ -23,6 +23,7 @@ from articles.publishing import stored_pages as pages
 from articles.publishing.structured_data import profile_json_ld, site_origin
 from articles.review import bylines
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.web import search as article_search
 from articles.web.page_cache import public_page
 
 RECENT_ARTICLES_ON_HOME = 12
@@ -169,9 +170,7 @@ def article_detail(request, slug):
 
 @public_page
 def search(request):
-    """Search the live articles: /search/?q=words&page=N (see articles.publishing.search)."""
-    from articles.publishing import search as article_search
-
+    """Search the live articles: /search/?q=words&page=N (see web/search.py)."""
     results = article_search.search_page(
         request.GET.get("q", ""), request.GET.get("page", "1")
     )

@@ -99,7 +99,7 @@ def hostile(transactional_db, monkeypatch):
     """The sample published, one article per payload, all in one topic and
     under one author and one reviewer whose every text field is hostile."""
     call_command("sync_roles", stdout=StringIO())
-    monkeypatch.setattr("articles.publishing.search.RESULTS_PER_PAGE", 100)
+    monkeypatch.setattr("articles.web.search.RESULTS_PER_PAGE", 100)
     editor = make_editor(username="xss-editor")
     reviewer = make_reviewer(username="xss-reviewer")
     Person.objects.filter(user=reviewer).update(

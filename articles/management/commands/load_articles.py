@@ -2,7 +2,6 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.publishing import related, search
 from articles.transfer.backup import LoadError, load_data
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -34,8 +33,6 @@ class Command(BaseCommand):
             counts = load_data(data)
         except LoadError as error:
             raise CommandError(f"{file}: {error} Nothing was loaded.") from None
-        search.index_missing_versions()
-        related.refresh_all()
         self.stdout.write(
             "Loaded {articles} articles, {versions} published versions, "
             "{events} log entries, {revisions} draft revisions and {site_pages} "

@@ -3,10 +3,8 @@
 Only live versions are searched (text a medical reviewer approved and an editor
 published), never the working copy, so drafts and unpublished edits cannot leak.
 
-PostgreSQL: each version's words are indexed once, right after the version is
-created (`index_version`), into ArticleVersion.search_vector (GIN index from
-migration 0003), and its title, FAQ questions and short answer also into
-rank_vector (GIN index from migration 0010). A search is
+PostgreSQL: each version's words are indexed once, when it is created
+(publishing/search_index.py). A search is
 `search_vector @@ websearch_to_tsquery(...)`, ranked with ts_rank over the small
 rank_vector and highlighted with ts_headline for the rows of the page only.
 
@@ -31,10 +29,9 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
+from django.db import connections
 from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -42,6 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import ArticleVersion
+from articles.publishing.search_index import CONFIG, plain_text
 from articles.text.control_characters import strip_control_characters
 
 RESULTS_PER_PAGE = 10
@@ -49,7 +47,6 @@ MAX_MATCHES = 500  # ranked and counted at most (50 pages); see the docstring
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10  # SQLite: more words only narrow an all-words search further
 SNIPPET_LENGTH = 200  # SQLite snippet, in characters
-CONFIG = "english"
 # Highlight markers: control characters, which search queries never contain
 # (clean_query drops them) and which escape() leaves alone, so highlighting can
 # be done on plain text and turned into <mark> after escaping.
@@ -87,89 +84,12 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # A query token: an optional "-" (exclude), then a "quoted phrase" or a word.
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
 _HIGHLIGHT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
-_MARKDOWN_RULES = [
-    # Script and style blocks: the page's sanitiser drops them with their content.
-    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL), " "),
-    (re.compile(r"<[^>]*>"), " "),  # other HTML tags
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)?"), r"\1"),  # links, images: the text
-    (re.compile(r"\]\([^)]*\)?"), " "),  # what is left of a link cut in two
-    (re.compile(r"https?://\S*"), " "),  # bare addresses
-    (re.compile(r"^[ \t]*(?:[-+>]+[ \t]+)+", re.MULTILINE), ""),  # bullets, quotes
-    (re.compile(r":?-{3,}:?"), " "),  # table and horizontal rules
-    (re.compile(r"[#*_|`~\\\[\]]+"), " "),  # headings, emphasis, tables, code
-]
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as plain words on one line: what the index stores and snippets
-    show, without symbols a reader never sees on the page."""
-    text = markdown
-    for pattern, replacement in _MARKDOWN_RULES:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
 
 
 def clean_query(raw: str) -> str:
     """The query without control characters (NUL breaks PostgreSQL) or lone
     surrogates, and with whitespace collapsed."""
     return " ".join(strip_control_characters(raw or "", " ").split())
-
-
-# Indexing --------------------------------------------------------------------
-
-
-def _weighted_texts(version: ArticleVersion) -> dict[str, str]:
-    """The words of a version by weight: A title and FAQ questions, B short
-    answer, C body and FAQ answers. All as plain_text(): PostgreSQL's parser
-    takes "<style" or "<script" in any text for a tag and skips the words
-    after it, so a title that mentions one could not be found by its words."""
-    faqs = version.faqs or []
-    texts = {
-        "A": plain_text(" ".join([version.title, *(f["question"] for f in faqs)])),
-        "B": plain_text(version.short_answer),
-        "C": " ".join(
-            plain_text(t) for t in [version.body, *(f["answer"] for f in faqs)]
-        ),
-    }
-    return {
-        weight: strip_control_characters(text, " ") for weight, text in texts.items()
-    }
-
-
-def index_version(version: ArticleVersion) -> None:
-    """Fill the PostgreSQL full-text index of a new version; no-op elsewhere.
-
-    Versions are immutable, but the index is derived from their words, so it is
-    written with one UPDATE of that row (not save()). Calling it again is
-    harmless: it writes the same vector.
-    """
-    alias = router.db_for_write(ArticleVersion, instance=version)
-    if connections[alias].vendor != "postgresql":
-        return
-    vectors = [
-        SearchVector(Value(text), config=CONFIG, weight=weight)
-        for weight, text in _weighted_texts(version).items()
-    ]
-    ArticleVersion.objects.using(alias).filter(pk=version.pk).update(
-        search_vector=vectors[0] + vectors[1] + vectors[2],
-        rank_vector=vectors[0] + vectors[1],
-    )
-
-
-def index_missing_versions() -> int:
-    """Index every version that has no search or rank vector yet (e.g. those
-    published before search existed): for a data migration or a command.
-    Returns how many versions it indexed (0 on SQLite)."""
-    versions = ArticleVersion.objects.filter(
-        Q(search_vector__isnull=True) | Q(rank_vector__isnull=True)
-    )
-    if connections[versions.db].vendor != "postgresql":
-        return 0
-    count = 0
-    for version in versions.iterator():
-        index_version(version)
-        count += 1
-    return count
 
 
 # Results ---------------------------------------------------------------------

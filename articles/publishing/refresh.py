@@ -1,0 +1,178 @@
+"""The one owner of what follows a change to what visitors see.
+
+Writers (the workflow, the admin for topics, people and site pages, the backup
+loader) only say what changed: `published`, `withdrawn`, `rereviewed`,
+`links_changed`, `topic_changed`, `person_changed`, `site_changed`,
+`everything_changed`. This module decides what to rebuild and in which order:
+
+1. the search index of new versions;
+2. related links: withdrawn articles lose every link to and from them, then
+   new articles and their neighbours get fresh ones, each article once;
+3. the stored page of every article whose page shows something that changed;
+4. the public-content counter, moved on once (page cache keys, ETags and
+   Last-Modified derive from it);
+5. the purge hook (`DJANGO_PUBLIC_PURGE_HOOK`), called once, after commit.
+
+Changes recorded inside `collecting()` (an admin request, a command, a bulk
+action) are applied once when it ends, inside its transaction; a change
+recorded outside one is applied at once. Nothing else bumps the counter or
+calls the purge hook.
+"""
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from articles.models import Article, ArticleVersion, PublicState, RelatedPick
+from articles.publishing import related, search_index, stored_pages
+
+
+@dataclass
+class Changes:
+    """What one transaction changed that visitors see."""
+
+    new_versions: set[int] = field(default_factory=set)
+    published: set[int] = field(default_factory=set)
+    withdrawn: set[int] = field(default_factory=set)
+    rereviewed: set[int] = field(default_factory=set)
+    links: set[int] = field(default_factory=set)
+    topics: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    site: bool = False
+    everything: bool = False
+
+
+_scope = threading.local()
+
+
+@contextmanager
+def collecting():
+    """Collect the public changes made inside, and apply them once at the end,
+    in the same transaction. Nested scopes join the outermost one."""
+    if getattr(_scope, "changes", None) is not None:
+        yield _scope.changes
+        return
+    with transaction.atomic():
+        _scope.changes = Changes()
+        try:
+            yield _scope.changes
+            changes = _scope.changes
+        finally:
+            _scope.changes = None
+        if changes != Changes():
+            _apply(changes)
+
+
+def _record(update) -> None:
+    with collecting() as changes:
+        update(changes)
+
+
+def published(article: Article, version: ArticleVersion) -> None:
+    _record(lambda c: (c.published.add(article.pk), c.new_versions.add(version.pk)))
+
+
+def withdrawn(article: Article) -> None:
+    _record(lambda c: c.withdrawn.add(article.pk))
+
+
+def rereviewed(article: Article, version: ArticleVersion) -> None:
+    _record(lambda c: (c.rereviewed.add(article.pk), c.new_versions.add(version.pk)))
+
+
+def links_changed(article: Article) -> None:
+    """An editor changed a public article's related picks or tags."""
+    _record(lambda c: c.links.add(article.pk))
+
+
+def topic_changed(topic) -> None:
+    _record(lambda c: c.topics.add(topic.pk))
+
+
+def person_changed(person) -> None:
+    _record(lambda c: c.people.add(person.pk))
+
+
+def site_changed() -> None:
+    """Something every page or list shows changed (a site page, a deletion)."""
+    _record(lambda c: setattr(c, "site", True))
+
+
+def everything_changed() -> None:
+    """A backup was loaded: rebuild every index, link and stored page."""
+    _record(lambda c: setattr(c, "everything", True))
+
+
+def _apply(changes: Changes) -> None:
+    if changes.everything:
+        search_index.index_missing_versions()
+        related.compute_all_links()
+        stored_pages.store_all()
+    else:
+        for version in ArticleVersion.objects.filter(pk__in=changes.new_versions):
+            search_index.index_version(version)
+        for article_id in _relink(changes):
+            stored_pages.store(article_id)
+    _public_content_changed()
+
+
+def _relink(changes: Changes) -> set[int]:
+    """Recompute related links; returns every article whose page to store."""
+    to_store = changes.published | changes.withdrawn | changes.rereviewed
+    neighbours = set()
+    for article_id in changes.withdrawn:
+        neighbours |= related.remove_links(article_id)
+    own = changes.published | changes.links
+    for article in Article.objects.public().filter(pk__in=own):
+        related.compute_links(article)
+    if changes.published:
+        neighbours |= related.neighbour_ids(changes.published)
+        neighbours |= set(
+            RelatedPick.objects.filter(target_id__in=changes.published).values_list(
+                "article_id", flat=True
+            )
+        )
+    neighbours -= own
+    for article in Article.objects.public().filter(pk__in=neighbours):
+        related.compute_links(article)
+    to_store |= own | neighbours
+    if changes.topics or changes.people:
+        to_store |= set(
+            Article.objects.public()
+            .filter(
+                Q(live_version__topic__in=changes.topics)
+                | Q(live_version__author__in=changes.people)
+                | Q(live_version__reviewer__in=changes.people)
+            )
+            .values_list("pk", flat=True)
+        )
+    return to_store
+
+
+def _now_us() -> int:
+    return int(timezone.now().timestamp() * 1_000_000)
+
+
+def _public_content_changed() -> None:
+    """Move the public-content counter on, and purge once the change commits.
+
+    The change time moves on by at least a second each time, so that
+    Last-Modified (whole seconds) differs after every change even when two
+    come within a second or an app server's clock is behind: a cache that
+    revalidates with If-Modified-Since alone never keeps a withdrawn page."""
+    updated = PublicState.objects.filter(pk=1).update(
+        generation=F("generation") + 1,
+        changed_us=Greatest(F("changed_us") + 1_000_000, _now_us()),
+    )
+    if not updated:
+        PublicState.objects.create(pk=1, generation=1, changed_us=_now_us())
+    hook = getattr(settings, "PUBLIC_PURGE_HOOK", "")
+    if hook:
+        transaction.on_commit(import_string(hook))
