@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from articles.models import Person, PublicDetailChange, Topic
-from articles.review import bylines, workflow
+from articles.review import bylines, four_eyes, workflow
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -261,7 +261,7 @@ def test_four_eyes_compares_people_not_only_accounts(editor, reviewer):
     article = ArticleFactory(author=twin)
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
-    assert "your name as its author" in workflow.four_eyes_conflict(article, reviewer)
+    assert "your name as its author" in four_eyes.approval_conflict(article, reviewer)
     with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
         workflow.approve_medical_review(article, user=reviewer)
 

@@ -39,7 +39,7 @@ from articles.models import (
 )
 from articles.publishing import refresh
 from articles.publishing import stored_pages as pages
-from articles.review import bylines, plain_language, workflow
+from articles.review import bylines, four_eyes, plain_language, workflow
 from articles.review.diff import diff_content
 from articles.text.rendering import render_markdown
 from articles.transfer import into_drafts as importing
@@ -486,13 +486,13 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "mine":
-            # The four-eyes rule is Python (workflow.four_eyes_conflict); review
+            # The four-eyes rule is Python (review/four_eyes.py); review
             # queues are short, so checking each article in review is cheap.
             in_review = queryset.filter(status=Article.Status.IN_REVIEW)
             allowed = [
                 article.pk
                 for article in in_review
-                if not workflow.four_eyes_conflict(article, request.user)
+                if not four_eyes.approval_conflict(article, request.user)
             ]
             return in_review.filter(pk__in=allowed)
         if self.value() == "in_review":
@@ -523,21 +523,8 @@ WORKFLOW_READONLY_FIELDS = [
     "updated_at",
 ]
 
+
 # (label, workflow function, permission shown to) for the buttons on an article.
-TRANSITIONS = {
-    "submit": ("Submit for review", workflow.submit_for_review, "change_article"),
-    "approve": ("Approve", workflow.approve_medical_review, "review_article"),
-    "request_changes": ("Request changes", workflow.request_changes, "review_article"),
-    "publish": ("Publish", workflow.publish, "publish_article"),
-    "unpublish": ("Withdraw from site", workflow.unpublish, "publish_article"),
-    "reconfirm": (
-        "Confirm periodic review",
-        workflow.reconfirm_review,
-        "review_article",
-    ),
-}
-
-
 @admin.register(Article)
 class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -688,19 +675,12 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
 
     def _workflow_context(self, request, article):
         user = request.user
-        # Offer only the buttons that can apply now; workflow.py still decides.
-        # Approval and requests for changes live on the review page.
-        applies = {
-            "submit": article.status
-            in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED),
-            "publish": article.status == Article.Status.APPROVED,
-            "unpublish": article.live_version_id is not None,
-            "reconfirm": article.live_version_id is not None,
-        }
+        # The workflow says which transitions apply; approval and requests for
+        # changes live on the review page.
         buttons = [
-            (name, label)
-            for name, (label, _, permission) in TRANSITIONS.items()
-            if applies.get(name) and user.has_perm(f"articles.{permission}")
+            (name, workflow.TRANSITIONS[name][0])
+            for name in workflow.available_transitions(article, user)
+            if name not in ("approve", "request_changes")
         ]
         return {
             "workflow_buttons": buttons,
@@ -726,10 +706,10 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
             return redirect("admin:articles_article_change", article_id)
         article = self._get_article(request, article_id)
         name = request.POST.get("transition", "")
-        if name not in TRANSITIONS:
+        if name not in workflow.TRANSITIONS:
             self.message_user(request, "Unknown action.", messages.ERROR)
             return redirect("admin:articles_article_change", article.pk)
-        label, transition, _ = TRANSITIONS[name]
+        label, transition, _, _ = workflow.TRANSITIONS[name]
         kwargs = {
             "user": request.user,
             "comment": request.POST.get("comment", "").strip(),
@@ -766,7 +746,7 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
             ),
             "content_hash": article.approval_hash(),
             "can_review": request.user.has_perm("articles.review_article"),
-            "four_eyes_conflict": workflow.four_eyes_conflict(article, request.user),
+            "four_eyes_conflict": four_eyes.approval_conflict(article, request.user),
             "in_review": article.status == Article.Status.IN_REVIEW,
             "plain_language": plain_language_report(article),
         }
@@ -891,7 +871,7 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
         return request.user.has_perm("articles.publish_article")
 
     def _run_transition(self, request, queryset, name):
-        label, transition, _ = TRANSITIONS[name]
+        label, transition, _, _ = workflow.TRANSITIONS[name]
         for article in queryset:
             try:
                 transition(article, user=request.user)

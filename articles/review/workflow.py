@@ -19,7 +19,7 @@ content fingerprint); any later edit voids it.
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,31 +33,38 @@ from articles.models import (
     Reference,
     ReviewEvent,
     Topic,
-    add_months,
     content_fingerprint,
 )
 from articles.publishing import refresh
+from articles.review import four_eyes, versioning
+from articles.review.refusals import TransitionNotAllowed, refuse_invalid
 from articles.text.control_characters import control_character_problem
 
 Status = Article.Status
 Action = ReviewEvent.Action
 
 
-class TransitionNotAllowed(Exception):
-    """The article is not in a state where this transition is allowed."""
+# The states each transition starts from: the transitions refuse others, and
+# available_transitions() offers only these.
+def may_submit(article: Article) -> bool:
+    return article.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+
+def in_review(article: Article) -> bool:
+    return article.status == Status.IN_REVIEW
+
+
+def may_publish(article: Article) -> bool:
+    return article.status == Status.APPROVED
+
+
+def is_live(article: Article) -> bool:
+    return article.live_version_id is not None
 
 
 def _lock(article: Article) -> Article:
     """Re-read the article under a row lock so two transitions cannot interleave."""
     return Article.objects.select_for_update().get(pk=article.pk)
-
-
-def _validate(obj, **options) -> None:
-    """Model validation inside a transition; its complaints become refusals."""
-    try:
-        obj.full_clean(**options)
-    except ValidationError as error:
-        raise TransitionNotAllowed(" ".join(error.messages)) from error
 
 
 def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
@@ -104,35 +111,6 @@ def differs_from_live(article: Article) -> bool:
     topic or author byline): text-identical drafts have nothing to submit."""
     live = article.live_version
     return live is None or live.content_hash != article.content_hash()
-
-
-def contributor_ids_since_last_approval(article: Article) -> set[int]:
-    """Accounts whose writing in the current text no reviewer has approved yet."""
-    latest = article.revisions.order_by("-number").first()
-    if latest is None or latest.number <= article.last_approved_revision:
-        return set()
-    return set(latest.responsible_ids)
-
-
-def four_eyes_conflict(article: Article, user: AbstractBaseUser) -> str:
-    """Why `user` may not approve this article's current text, or "" if they may.
-
-    Nobody approves text they wrote or edited since its last approval (a
-    restored draft keeps its writers), nor an article under their own byline
-    or one a reader could not tell apart from it (Person.is_same_person).
-    """
-    if user.pk in contributor_ids_since_last_approval(article):
-        return (
-            "You wrote or edited this text since it was last approved, so another "
-            "reviewer must approve it (four-eyes rule)."
-        )
-    person = Person.objects.filter(user=user).first()
-    if person is not None and person.is_same_person(article.author):
-        return (
-            "This article carries your name as its author, so another reviewer "
-            "must approve it (four-eyes rule)."
-        )
-    return ""
 
 
 def _reviewer_profile(user: AbstractBaseUser) -> Person:
@@ -225,7 +203,7 @@ def submit_for_review(
     which they approve with the text."""
     _require(user, "change_article", "submit articles for review")
     current = _lock(article)
-    if current.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+    if not may_submit(current):
         raise TransitionNotAllowed(
             f"Only drafts can be submitted; “{current}” is {current.get_status_display().lower()}."
         )
@@ -236,7 +214,7 @@ def submit_for_review(
         )
     summary = current.change_summary if change_summary is None else change_summary
     correction = current.is_correction if correction is None else correction
-    summary = _change_summary(current, summary, correction)
+    summary = versioning.change_summary(current, summary, correction)
     if (summary, correction) != (current.change_summary, current.is_correction):
         current.change_summary, current.is_correction = summary, correction
         current.save(update_fields=["change_summary", "is_correction"])
@@ -266,11 +244,10 @@ def approve_medical_review(
     """A medical reviewer signs off the exact text in review, if they did not write it."""
     _require(user, "review_article", "approve articles")
     current = _lock(article)
-    if current.status != Status.IN_REVIEW:
+    if not in_review(current):
         raise TransitionNotAllowed("Only articles in review can be approved.")
     reviewer = _reviewer_profile(user)
-    conflict = four_eyes_conflict(current, user)
-    if conflict:
+    if conflict := four_eyes.approval_conflict(current, user):
         raise TransitionNotAllowed(conflict)
     fingerprint = current.approval_hash()
     if seen_content_hash is not None and seen_content_hash != fingerprint:
@@ -285,7 +262,7 @@ def approve_medical_review(
     current.approved_content_hash = fingerprint
     current.medical_reviewer = reviewer
     current.last_approved_revision = latest.number if latest else 0
-    _validate(current, validate_unique=False)
+    refuse_invalid(current, validate_unique=False)
     current.save(
         update_fields=[
             "status",
@@ -313,7 +290,7 @@ def request_changes(
     if not comment.strip():
         raise TransitionNotAllowed("Say what needs to change: a comment is required.")
     current = _lock(article)
-    if current.status != Status.IN_REVIEW:
+    if not in_review(current):
         raise TransitionNotAllowed("Only articles in review can be sent back.")
     current.status = Status.CHANGES_REQUESTED
     current.save(update_fields=["status", "updated_at"])
@@ -327,95 +304,6 @@ def request_changes(
     return current
 
 
-def _next_version(
-    current: Article,
-    *,
-    kind,
-    reviewer,
-    approved_by,
-    approved_at,
-    user,
-):
-    now = timezone.now()
-    previous = current.versions.order_by("-number").first()
-    if kind == ArticleVersion.Kind.PUBLICATION:
-        version = ArticleVersion.from_article(current)
-        version.revision_number = current.last_approved_revision
-        approved_revision = current.revisions.filter(
-            number=current.last_approved_revision
-        ).first()
-        version.contributor_ids = (
-            approved_revision.responsible_ids if approved_revision else []
-        )
-        version.content_updated_at = now
-    else:
-        # Same words as the live version; only the review stamps below change.
-        version = ArticleVersion.objects.get(pk=current.live_version_id)
-        version.pk = None
-        version._state.adding = True
-        version.change_summary, version.is_correction = "", False
-    today = timezone.localdate(now)
-    version.kind = kind
-    version.number = (previous.number + 1) if previous else 1
-    version.reviewer = reviewer
-    version.reviewer_name = reviewer.name
-    version.reviewer_credentials = reviewer.credentials
-    version.approved_by = approved_by
-    version.approved_at = approved_at
-    version.published_by = user
-    version.published_at = now
-    version.first_published_at = current.first_published_at or now
-    version.last_reviewed_on = timezone.localdate(approved_at)
-    # The interval the reviewer approved (a periodic review keeps the live one).
-    months = version.review_interval_months
-    version.next_review_due = add_months(version.last_reviewed_on, months)
-    if version.next_review_due <= today:
-        version.next_review_due = add_months(today, months)
-    _validate(version, validate_unique=False, validate_constraints=False)
-    version.save()
-    return version
-
-
-MAX_CHANGE_SUMMARY = 200
-
-
-def _change_summary(current: Article, summary: str, correction: bool) -> str:
-    """The public line saying what a new version changed: required once an
-    article has been published before, one line, new for each update, and a
-    correction needs one."""
-    summary = " ".join((summary or "").split())
-    if problem := control_character_problem(summary):
-        raise TransitionNotAllowed(f"The summary of what changed: {problem}")
-    last_publication = (
-        current.versions.filter(kind=ArticleVersion.Kind.PUBLICATION)
-        .order_by("-number")
-        .only("change_summary")
-        .first()
-    )
-    if last_publication is not None and not summary:
-        raise TransitionNotAllowed(
-            "Write a one-line public summary of what changed (for example "
-            "“Updated advice on bleeding after sex”); readers see it on the page "
-            "and the medical reviewer approves it with the text."
-        )
-    if correction and last_publication is None:
-        raise TransitionNotAllowed(
-            "A first publication cannot be a correction: there is nothing public "
-            "to correct yet."
-        )
-    if last_publication is not None and summary == last_publication.change_summary:
-        raise TransitionNotAllowed(
-            "The summary of what changed still describes the previous update "
-            f"(“{summary}”); say what this one changes."
-        )
-    if len(summary) > MAX_CHANGE_SUMMARY:
-        raise TransitionNotAllowed(
-            f"The summary of what changed is {len(summary)} characters long; "
-            f"keep it to one line of at most {MAX_CHANGE_SUMMARY}."
-        )
-    return summary
-
-
 @transaction.atomic
 def publish(
     article: Article,
@@ -427,7 +315,7 @@ def publish(
     public note about the update that the reviewer approved with it."""
     _require(user, "publish_article", "publish articles")
     current = _lock(article)
-    if current.status != Status.APPROVED:
+    if not may_publish(current):
         raise TransitionNotAllowed(
             f"Only approved articles can be published; “{current}” is "
             f"{current.get_status_display().lower()}."
@@ -436,14 +324,13 @@ def publish(
         raise TransitionNotAllowed(
             "The text changed after it was approved; it needs a new review."
         )
-    if current.medical_reviewer.is_same_person(current.author):
-        raise TransitionNotAllowed(
-            "The author byline is the approving reviewer's own; another reviewer "
-            "must approve it (four-eyes rule)."
-        )
-    _validate(current, validate_unique=False, validate_constraints=False)
-    _change_summary(current, current.change_summary, current.is_correction)
-    version = _next_version(
+    if conflict := four_eyes.conflict(
+        reviewer=current.medical_reviewer, author=current.author
+    ):
+        raise TransitionNotAllowed(conflict)
+    refuse_invalid(current, validate_unique=False, validate_constraints=False)
+    versioning.change_summary(current, current.change_summary, current.is_correction)
+    version = versioning.next_version(
         current,
         kind=ArticleVersion.Kind.PUBLICATION,
         reviewer=current.medical_reviewer,
@@ -477,7 +364,7 @@ def unpublish(
     """Withdraw an article from the public site at once; every version is kept."""
     _require(user, "publish_article", "withdraw articles")
     current = _lock(article)
-    if current.live_version_id is None:
+    if not is_live(current):
         raise TransitionNotAllowed(f"“{current}” is not published.")
     version = current.live_version
     from_status = current.status
@@ -506,16 +393,19 @@ def reconfirm_review(
     _require(user, "review_article", "record a periodic review")
     current = _lock(article)
     live = current.live_version
-    if live is None:
+    if not is_live(current):
         raise TransitionNotAllowed("Only published articles have periodic reviews.")
     reviewer = _reviewer_profile(user)
-    if user.pk in live.contributor_ids or reviewer.is_same_person(live.author):
-        raise TransitionNotAllowed(
-            "You wrote or edited the published text, so another reviewer must "
-            "confirm it (four-eyes rule)."
-        )
+    if conflict := four_eyes.conflict(
+        reviewer=reviewer,
+        author=live.author,
+        writer_ids=live.contributor_ids,
+        user=user,
+        doing="confirm",
+    ):
+        raise TransitionNotAllowed(conflict)
     now = timezone.now()
-    version = _next_version(
+    version = versioning.next_version(
         current,
         kind=ArticleVersion.Kind.REREVIEW,
         reviewer=reviewer,
@@ -566,7 +456,7 @@ def restore_draft(
     )
     current.change_summary = content.get("change_summary", "")
     current.is_correction = content.get("is_correction", False)
-    _validate(current, validate_constraints=False)
+    refuse_invalid(current, validate_constraints=False)
     current.save()
     current.faqs.all().delete()
     current.key_takeaways.all().delete()
@@ -587,6 +477,39 @@ def restore_draft(
         comment=f"Restored the content of revision {revision.number}.",
     )
     return current
+
+
+# name: (button label, transition, permission, the state it starts from)
+TRANSITIONS = {
+    "submit": ("Submit for review", submit_for_review, "change_article", may_submit),
+    "approve": ("Approve", approve_medical_review, "review_article", in_review),
+    "request_changes": (
+        "Request changes",
+        request_changes,
+        "review_article",
+        in_review,
+    ),
+    "publish": ("Publish", publish, "publish_article", may_publish),
+    "unpublish": ("Withdraw from site", unpublish, "publish_article", is_live),
+    "reconfirm": (
+        "Confirm periodic review",
+        reconfirm_review,
+        "review_article",
+        is_live,
+    ),
+}
+
+
+def available_transitions(article: Article, user: AbstractBaseUser) -> list[str]:
+    """The transitions `user` may start on `article` now, by name: what the
+    admin offers as buttons (the transition itself still checks everything)."""
+    return [
+        name
+        for name, (_, _, permission, applies) in TRANSITIONS.items()
+        if applies(article)
+        and user.has_perm(f"articles.{permission}")
+        and not (name == "approve" and four_eyes.approval_conflict(article, user))
+    ]
 
 
 def overdue_versions(today: datetime.date | None = None):

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from articles.demo import content as demo_content
 from articles.models import (
@@ -27,6 +26,7 @@ from articles.models import (
     Topic,
 )
 from articles.models.site_pages import ensure_site_pages
+from articles.publishing import refresh
 from articles.review import roles, workflow
 
 # Published here on purpose: these accounts exist only for local demos.
@@ -81,7 +81,8 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with published passwords while "
                 "DJANGO_DEBUG is off. Use --no-users to load only the content."
             )
-        with transaction.atomic():
+        # One transaction, and one refresh of what visitors see at the end.
+        with refresh.collecting():
             ensure_site_pages(SitePage)
             topics = self.create_topics()
             people = self.create_people()
