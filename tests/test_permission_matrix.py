@@ -323,11 +323,12 @@ def autocomplete_fields() -> list[str]:
 
 
 def workflow_actions() -> list[str]:
-    """Every public function of articles.review.workflow that acts as a user."""
+    """Every public function the workflow offers (its own, and periodic review
+    beside it) that acts as a user."""
     return [
         name
         for name, function in inspect.getmembers(workflow, inspect.isfunction)
-        if function.__module__ == workflow.__name__
+        if function.__module__.startswith("articles.review.")
         and not name.startswith("_")
         and inspect.signature(function).parameters.get("user") is not None
         and inspect.signature(function).parameters["user"].kind

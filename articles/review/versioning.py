@@ -4,7 +4,7 @@ public one-line note of what it changed. Called only by the workflow."""
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion, add_months
-from articles.review.refusals import TransitionNotAllowed, refuse_invalid
+from articles.review.steps import TransitionNotAllowed, refuse_invalid
 from articles.text.control_characters import control_character_problem
 
 

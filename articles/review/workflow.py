@@ -16,10 +16,7 @@ superusers included. An approval holds only for the exact text approved (its
 content fingerprint); any later edit voids it.
 """
 
-import datetime
-
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,65 +33,22 @@ from articles.models import (
     content_fingerprint,
 )
 from articles.publishing import refresh
-from articles.review import four_eyes, versioning
-from articles.review.refusals import TransitionNotAllowed, refuse_invalid
-from articles.text.control_characters import control_character_problem
+from articles.review import four_eyes, steps, versioning
+
+# Callers ask the workflow for every transition; periodic review lives beside it.
+from articles.review.periodic import overdue_versions as overdue_versions
+from articles.review.periodic import reconfirm_review
+from articles.review.steps import (
+    TransitionNotAllowed,
+    in_review,
+    is_live,
+    may_publish,
+    may_submit,
+    refuse_invalid,
+)
 
 Status = Article.Status
 Action = ReviewEvent.Action
-
-
-# The states each transition starts from: the transitions refuse others, and
-# available_transitions() offers only these.
-def may_submit(article: Article) -> bool:
-    return article.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
-
-
-def in_review(article: Article) -> bool:
-    return article.status == Status.IN_REVIEW
-
-
-def may_publish(article: Article) -> bool:
-    return article.status == Status.APPROVED
-
-
-def is_live(article: Article) -> bool:
-    return article.live_version_id is not None
-
-
-def _lock(article: Article) -> Article:
-    """Re-read the article under a row lock so two transitions cannot interleave."""
-    return Article.objects.select_for_update().get(pk=article.pk)
-
-
-def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
-    if not user.has_perm(f"articles.{permission}"):
-        raise PermissionDenied(f"You do not have permission to {doing}.")
-
-
-MAX_COMMENT_LENGTH = 5_000
-
-
-def _log(article, *, user, action, from_status, comment="", version=None):
-    """Record a transition; every transition runs in one transaction, so a
-    refused comment here undoes the whole step."""
-    if problem := control_character_problem(comment):
-        raise TransitionNotAllowed(f"The comment: {problem}")
-    if len(comment) > MAX_COMMENT_LENGTH:
-        raise TransitionNotAllowed(
-            f"The comment is {len(comment):,} characters long; keep it to "
-            f"{MAX_COMMENT_LENGTH:,} (the review log is not the place for documents)."
-        )
-    return ReviewEvent.objects.create(
-        article=article,
-        version=version,
-        action=action,
-        from_status=from_status,
-        to_status=article.status,
-        user=user,
-        comment=comment,
-        content_hash=article.approval_hash(),
-    )
 
 
 APPROVAL_FIELDS = ["approved_by", "approved_at", "approved_content_hash"]
@@ -113,17 +67,6 @@ def differs_from_live(article: Article) -> bool:
     return live is None or live.content_hash != article.content_hash()
 
 
-def _reviewer_profile(user: AbstractBaseUser) -> Person:
-    """The public byline of a reviewer; an approval must name a real clinician."""
-    person = Person.objects.filter(user=user).first()
-    if person is None:
-        raise TransitionNotAllowed(
-            "Your account has no reviewer profile (name and credentials) to print "
-            "as “Medically reviewed by”. Ask an administrator to link one."
-        )
-    return person
-
-
 @transaction.atomic
 def record_edit(
     article: Article,
@@ -138,8 +81,8 @@ def record_edit(
     moves a published article to draft while its live version stays public,
     and back to published when the draft matches the live version again.
     """
-    _require(user, "change_article", "edit articles")
-    current = _lock(article)
+    steps.require(user, "change_article", "edit articles")
+    current = steps.lock(article)
     current.lock_version += 1
     content = current.approval_content()
     fingerprint = content_fingerprint(content)
@@ -179,7 +122,7 @@ def record_edit(
             comment = "The draft matches the published version again."
     current.save(update_fields=["lock_version", "status", *APPROVAL_FIELDS])
     if from_status != current.status:
-        _log(
+        steps.log(
             current,
             user=user,
             action=Action.EDIT,
@@ -201,8 +144,8 @@ def submit_for_review(
     """Send a draft to the medical reviewers, with the public note about this
     update (`change_summary`, `correction`; None keeps what the draft holds),
     which they approve with the text."""
-    _require(user, "change_article", "submit articles for review")
-    current = _lock(article)
+    steps.require(user, "change_article", "submit articles for review")
+    current = steps.lock(article)
     if not may_submit(current):
         raise TransitionNotAllowed(
             f"Only drafts can be submitted; “{current}” is {current.get_status_display().lower()}."
@@ -223,7 +166,7 @@ def submit_for_review(
     from_status = current.status
     current.status = Status.IN_REVIEW
     current.save(update_fields=["status", "updated_at"])
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.SUBMIT,
@@ -242,11 +185,11 @@ def approve_medical_review(
     seen_content_hash: str | None = None,
 ) -> Article:
     """A medical reviewer signs off the exact text in review, if they did not write it."""
-    _require(user, "review_article", "approve articles")
-    current = _lock(article)
+    steps.require(user, "review_article", "approve articles")
+    current = steps.lock(article)
     if not in_review(current):
         raise TransitionNotAllowed("Only articles in review can be approved.")
-    reviewer = _reviewer_profile(user)
+    reviewer = steps.reviewer_profile(user)
     if conflict := four_eyes.approval_conflict(current, user):
         raise TransitionNotAllowed(conflict)
     fingerprint = current.approval_hash()
@@ -271,7 +214,7 @@ def approve_medical_review(
             *APPROVAL_FIELDS,
         ]
     )
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.APPROVE,
@@ -286,15 +229,15 @@ def request_changes(
     article: Article, *, user: AbstractBaseUser, comment: str
 ) -> Article:
     """A medical reviewer sends the text back to the editors, saying what to change."""
-    _require(user, "review_article", "request changes")
+    steps.require(user, "review_article", "request changes")
     if not comment.strip():
         raise TransitionNotAllowed("Say what needs to change: a comment is required.")
-    current = _lock(article)
+    current = steps.lock(article)
     if not in_review(current):
         raise TransitionNotAllowed("Only articles in review can be sent back.")
     current.status = Status.CHANGES_REQUESTED
     current.save(update_fields=["status", "updated_at"])
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.REQUEST_CHANGES,
@@ -313,8 +256,8 @@ def publish(
 ) -> Article:
     """Make the approved text public as a new immutable version, with the
     public note about the update that the reviewer approved with it."""
-    _require(user, "publish_article", "publish articles")
-    current = _lock(article)
+    steps.require(user, "publish_article", "publish articles")
+    current = steps.lock(article)
     if not may_publish(current):
         raise TransitionNotAllowed(
             f"Only approved articles can be published; “{current}” is "
@@ -346,7 +289,7 @@ def publish(
         update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
     )
     refresh.published(current, version)
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.PUBLISH,
@@ -362,8 +305,8 @@ def unpublish(
     article: Article, *, user: AbstractBaseUser, comment: str = ""
 ) -> Article:
     """Withdraw an article from the public site at once; every version is kept."""
-    _require(user, "publish_article", "withdraw articles")
-    current = _lock(article)
+    steps.require(user, "publish_article", "withdraw articles")
+    current = steps.lock(article)
     if not is_live(current):
         raise TransitionNotAllowed(f"“{current}” is not published.")
     version = current.live_version
@@ -374,53 +317,11 @@ def unpublish(
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
     refresh.withdrawn(current)
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.UNPUBLISH,
         from_status=from_status,
-        comment=comment,
-        version=version,
-    )
-    return current
-
-
-@transaction.atomic
-def reconfirm_review(
-    article: Article, *, user: AbstractBaseUser, comment: str = ""
-) -> Article:
-    """A reviewer confirms the live text is still right: new review dates, same words."""
-    _require(user, "review_article", "record a periodic review")
-    current = _lock(article)
-    live = current.live_version
-    if not is_live(current):
-        raise TransitionNotAllowed("Only published articles have periodic reviews.")
-    reviewer = _reviewer_profile(user)
-    if conflict := four_eyes.conflict(
-        reviewer=reviewer,
-        author=live.author,
-        writer_ids=live.contributor_ids,
-        user=user,
-        doing="confirm",
-    ):
-        raise TransitionNotAllowed(conflict)
-    now = timezone.now()
-    version = versioning.next_version(
-        current,
-        kind=ArticleVersion.Kind.REREVIEW,
-        reviewer=reviewer,
-        approved_by=user,
-        approved_at=now,
-        user=user,
-    )
-    current.live_version = version
-    current.save(update_fields=["live_version", "updated_at"])
-    refresh.rereviewed(current, version)
-    _log(
-        current,
-        user=user,
-        action=Action.RECONFIRM,
-        from_status=current.status,
         comment=comment,
         version=version,
     )
@@ -433,8 +334,8 @@ def restore_draft(
 ) -> Article:
     """Put an earlier draft's content back into the working copy, as a new edit
     whose writers are those of the restored text plus the restorer."""
-    _require(user, "change_article", "restore drafts")
-    current = _lock(article)
+    steps.require(user, "change_article", "restore drafts")
+    current = steps.lock(article)
     if revision.article_id != current.pk:
         raise TransitionNotAllowed("That revision belongs to another article.")
     content = revision.content
@@ -469,7 +370,7 @@ def restore_draft(
         Reference.objects.create(article=current, position=position, **reference)
     from_status = current.status
     current = record_edit(current, user=user, restored_from=revision)
-    _log(
+    steps.log(
         current,
         user=user,
         action=Action.RESTORE,
@@ -510,13 +411,3 @@ def available_transitions(article: Article, user: AbstractBaseUser) -> list[str]
         and user.has_perm(f"articles.{permission}")
         and not (name == "approve" and four_eyes.approval_conflict(article, user))
     ]
-
-
-def overdue_versions(today: datetime.date | None = None):
-    """Live versions past their periodic review date, most overdue first."""
-    today = today or timezone.localdate()
-    return (
-        ArticleVersion.objects.overdue_for_review(today)
-        .select_related("article", "reviewer")
-        .order_by("next_review_due", "title")
-    )

@@ -1,0 +1,66 @@
+"""Periodic medical review: a reviewer confirms that live text is still right
+(new review dates, same words), and the list of reviews that are due."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, ArticleVersion, ReviewEvent
+from articles.publishing import refresh
+from articles.review import four_eyes, steps, versioning
+
+
+@transaction.atomic
+def reconfirm_review(
+    article: Article, *, user: AbstractBaseUser, comment: str = ""
+) -> Article:
+    """A reviewer confirms the live text is still right: new review dates, same words."""
+    steps.require(user, "review_article", "record a periodic review")
+    current = steps.lock(article)
+    live = current.live_version
+    if not steps.is_live(current):
+        raise steps.TransitionNotAllowed(
+            "Only published articles have periodic reviews."
+        )
+    reviewer = steps.reviewer_profile(user)
+    if conflict := four_eyes.conflict(
+        reviewer=reviewer,
+        author=live.author,
+        writer_ids=live.contributor_ids,
+        user=user,
+        doing="confirm",
+    ):
+        raise steps.TransitionNotAllowed(conflict)
+    now = timezone.now()
+    version = versioning.next_version(
+        current,
+        kind=ArticleVersion.Kind.REREVIEW,
+        reviewer=reviewer,
+        approved_by=user,
+        approved_at=now,
+        user=user,
+    )
+    current.live_version = version
+    current.save(update_fields=["live_version", "updated_at"])
+    refresh.rereviewed(current, version)
+    steps.log(
+        current,
+        user=user,
+        action=ReviewEvent.Action.RECONFIRM,
+        from_status=current.status,
+        comment=comment,
+        version=version,
+    )
+    return current
+
+
+def overdue_versions(today: datetime.date | None = None):
+    """Live versions past their periodic review date, most overdue first."""
+    today = today or timezone.localdate()
+    return (
+        ArticleVersion.objects.overdue_for_review(today)
+        .select_related("article", "reviewer")
+        .order_by("next_review_due", "title")
+    )
