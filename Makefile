@@ -28,7 +28,7 @@ run: venv
 # axe-core and the Nu HTML checker), once, on SQLite: the first two legs leave
 # them out. .ci/install-test-tools installs what they need in CI; outside CI a
 # missing Chromium skips that leg loudly (exit code 77 again).
-test: test-sqlite test-postgres test-browser
+test: lint test-sqlite test-postgres test-browser
 
 # Both legs run tests/test_proxy_nginx.py, which needs Debian's nginx:
 # .ci/install-nginx installs it when CI=true; elsewhere its exit code 77 means
@@ -61,7 +61,10 @@ test-browser: venv
 		echo "Browser leg: PYTEST_ARGS selected no browser test."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
+# Lint first: ruff (pinned in requirements.txt) checks and format-checks
+# everything but migrations, in seconds, before the long legs start.
 lint: venv
+	@echo "=== make test, lint: ruff check, ruff format --check ==="
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
