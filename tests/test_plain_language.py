@@ -12,9 +12,9 @@ from articles.review.plain_language import (
     LongSentence,
     PlainLanguageReport,
     check_parts,
-    check_text,
     passive_phrases,
     prose_paragraphs,
+    readability_report,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -27,7 +27,7 @@ WORDS_20 = WORDS_21.replace("a mild fever", "a fever")
 
 
 def test_a_21_word_sentence_is_flagged_long_and_a_20_word_one_is_not():
-    report = check_text(f"{WORDS_20} {WORDS_21}")
+    report = readability_report(f"{WORDS_20} {WORDS_21}")
 
     assert report.sentence_count == 2
     assert report.long_sentences == (LongSentence(WORDS_21, 21),)
@@ -63,7 +63,7 @@ def test_a_paragraph_of_four_sentences_is_flagged_and_one_of_three_is_not():
         "Wash your hands often. Cover coughs. Stay home. Call us if worse."
     )
 
-    report = check_text(text)
+    report = readability_report(text)
 
     assert report.long_paragraphs == (LongParagraph("Wash your hands often.", 4),)
 
@@ -71,7 +71,7 @@ def test_a_paragraph_of_four_sentences_is_flagged_and_one_of_three_is_not():
 def test_a_long_paragraph_is_quoted_by_its_first_six_words():
     text = "One two three four five six seven eight. Two. Three. Four."
 
-    (paragraph,) = check_text(text).long_paragraphs
+    (paragraph,) = readability_report(text).long_paragraphs
 
     assert paragraph.opening == "One two three four five six…"
 
@@ -92,7 +92,7 @@ def test_each_list_item_is_its_own_paragraph():
         "2) See a GP"
     )
 
-    report = check_text(text)
+    report = readability_report(text)
 
     assert prose_paragraphs(text) == [
         ["Rest at home."],
@@ -123,7 +123,7 @@ def test_each_list_item_is_its_own_paragraph():
     ],
 )
 def test_passive_constructions_are_detected(sentence, phrase):
-    report = check_text(sentence)
+    report = readability_report(sentence)
 
     assert passive_phrases(sentence) == (phrase,)
     assert [p.text for p in report.passive_sentences] == [sentence]
@@ -141,7 +141,7 @@ def test_passive_constructions_are_detected(sentence, phrase):
     ],
 )
 def test_active_sentences_are_not_flagged_passive(sentence):
-    assert check_text(sentence).passive_sentences == ()
+    assert readability_report(sentence).passive_sentences == ()
 
 
 @pytest.mark.parametrize(
@@ -178,7 +178,7 @@ def test_headings_tables_and_code_are_ignored():
         "Rest at home. The `value was used` here."
     )
 
-    report = check_text(text)
+    report = readability_report(text)
 
     assert prose_paragraphs(text) == [["Rest at home.", "The here."]]
     assert report.issue_count == 0
@@ -190,7 +190,7 @@ def test_links_keep_their_text_and_lose_their_url():
         "See https://example.org/x.y for more. ![A chart](chart.png)"
     )
 
-    (passive,) = check_text(text).passive_sentences
+    (passive,) = readability_report(text).passive_sentences
 
     assert passive.text == "The guide was written by NHS doctors."
     assert prose_paragraphs(text) == [
@@ -211,8 +211,10 @@ def test_readings_with_less_than_and_greater_than_signs_stay_prose():
 
 
 def test_simple_text_gets_a_lower_grade_and_higher_ease_than_complex_text():
-    simple = check_text("Drink water. Rest in bed. Take one pill a day. Call us.")
-    complex_ = check_text(
+    simple = readability_report(
+        "Drink water. Rest in bed. Take one pill a day. Call us."
+    )
+    complex_ = readability_report(
         "Pharmacological interventions for hypertension necessitate individualised "
         "evaluation of cardiovascular comorbidities and potential contraindications."
     )
@@ -224,7 +226,7 @@ def test_simple_text_gets_a_lower_grade_and_higher_ease_than_complex_text():
 
 def test_empty_and_markup_only_text_gives_an_empty_report():
     for text in ["", "   \n\n", "## Heading only\n\n| a | b |\n|---|---|", "🙂 …"]:
-        report = check_text(text)
+        report = readability_report(text)
 
         assert report.is_empty is True
         assert report.issue_count == 0
@@ -235,7 +237,7 @@ def test_empty_and_markup_only_text_gives_an_empty_report():
 def test_summary_counts_each_kind_of_issue():
     text = f"{WORDS_21}\n\nThe test was done. Rest. Drink. Sleep."
 
-    report = check_text(text)
+    report = readability_report(text)
 
     assert report.issue_count == 3
     assert report.summary().startswith(
@@ -244,7 +246,7 @@ def test_summary_counts_each_kind_of_issue():
 
 
 def test_summary_of_clean_text_says_there_are_no_issues():
-    report = check_text("Drink water. Rest in bed.")
+    report = readability_report("Drink water. Rest in bed.")
 
     assert report.is_empty is False
     assert report.summary() == (
@@ -270,7 +272,7 @@ def test_check_parts_returns_one_report_per_label_in_order():
 
 
 def test_huge_input_is_cut_and_still_checked():
-    report = check_text("Rest now. " * 100_000)
+    report = readability_report("Rest now. " * 100_000)
 
     assert report.truncated is True
     assert report.word_count == MAX_CHARS // len("Rest now. ") * 2
@@ -282,7 +284,7 @@ def test_huge_input_is_cut_and_still_checked():
 def test_nul_bytes_emoji_and_right_to_left_text_do_not_raise():
     text = "Rest\x00 at home 🙂.\r\nשלום עולם! مرحبا بالعالم. \ud800 Done."
 
-    report = check_text(text)
+    report = readability_report(text)
 
     assert isinstance(report, PlainLanguageReport)
     assert report.sentence_count == 4
@@ -290,7 +292,7 @@ def test_nul_bytes_emoji_and_right_to_left_text_do_not_raise():
 
 @given(st.text(st.characters(exclude_categories=())))
 def test_arbitrary_text_never_raises(text):
-    assert isinstance(check_text(text), PlainLanguageReport)
+    assert isinstance(readability_report(text), PlainLanguageReport)
 
 
 MARKDOWN_PIECES = [
@@ -303,7 +305,7 @@ MARKDOWN_PIECES = [
 
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=3)))
 def test_arbitrary_markdown_like_text_never_raises(pieces):
-    report = check_text("".join(pieces))
+    report = readability_report("".join(pieces))
 
     assert report.issue_count >= 0
     assert isinstance(report.summary(), str)
@@ -314,7 +316,7 @@ def test_a_seed_article_gives_a_report():
     if not seeds:
         pytest.skip(f"no seed articles in {SEEDS}")
 
-    report = check_text(seeds[0].read_text(encoding="utf-8", errors="replace"))
+    report = readability_report(seeds[0].read_text(encoding="utf-8", errors="replace"))
 
     assert report.is_empty is False
     assert report.reading_grade is not None

@@ -60,7 +60,7 @@ from articles.models import (
     Topic,
 )
 from articles.publishing import refresh
-from articles.review import roles, workflow
+from articles.review import roles, versioning, workflow
 from articles.text.control_characters import CONTROL_CHARACTERS
 from articles.text.rendering import render_markdown
 from tests.factories import UserFactory
@@ -457,7 +457,7 @@ def _build_case(case: Case, *, editor) -> None:
         "url": reference.url,
     }
 
-    summary = " ".join(text.split())[: workflow.MAX_CHANGE_SUMMARY]
+    summary = " ".join(text.split())[: versioning.MAX_CHANGE_SUMMARY]
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(
         article, user=editor, comment=text, change_summary=summary

@@ -6,7 +6,9 @@ points them out and estimates a reading grade. It only advises: it never blocks 
 save and never raises on any text, however odd or large.
 
 Pure Python with no Django imports, so it is tested without a database and the
-caller decides what to check: `check_parts([("Short answer", ...), ...])`.
+caller decides what to check: `check_parts([("Short answer", ...), ...])`, or
+`readability_report(markdown)` for one text. The word lists that the sentence
+and passive checks use are in articles/review/plain_words.py.
 
 The reading scores are the Flesch-Kincaid formulas with a small syllable counter
 written here. textstat was considered and left out: its current release depends on
@@ -20,6 +22,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from articles.review.plain_words import (
+    ABBREVIATIONS,
+    ADVERBS,
+    BE_FORMS,
+    IRREGULAR_PARTICIPLES,
+    NOT_PASSIVE,
+)
 from articles.text.control_characters import strip_control_characters
 
 # Larger texts are refused by the forms anyway; only this much is checked.
@@ -61,58 +70,6 @@ _INLINE = [
 # A sentence ends at . ! ? or … (closing quotes or brackets may follow) and space.
 _SENTENCE_END = re.compile(r"([.!?…]+)[\"'”’)\]]*\s+")
 _LAST_TOKEN = re.compile(r"(\S+)$")
-# Words that are always followed by more of the same sentence.
-ABBREVIATIONS = frozenset(
-    {
-        "e.g", "i.e", "eg", "ie", "cf", "viz", "vs", "approx", "appx", "ca", "incl",
-        "esp", "al", "fig", "ref", "vol", "pp",
-        "dr", "mr", "mrs", "ms", "mx", "prof", "st", "jr", "sr",
-    }
-)  # fmt: skip
-
-# Passive voice: a form of "to be", at most one adverb, then a past participle.
-BE_FORMS = frozenset(
-    {
-        "am", "is", "are", "was", "were", "be", "been", "being",
-        "isn't", "aren't", "wasn't", "weren't",
-    }
-)  # fmt: skip
-ADVERBS = frozenset(
-    {
-        "not", "never", "also", "often", "always", "still", "already", "sometimes",
-        "now", "then", "just", "only", "even", "well", "further", "first", "once",
-        "indeed", "rarely", "seldom", "best", "mostly", "usually",
-    }
-)  # fmt: skip
-IRREGULAR_PARTICIPLES = frozenset(
-    {
-        "given", "taken", "shown", "known", "seen", "done", "made", "found",
-        "written", "told", "thought", "brought", "bought", "caught", "taught",
-        "sought", "kept", "left", "lost", "felt", "held", "heard", "meant", "sent",
-        "spent", "built", "put", "set", "cut", "hurt", "shut", "spread", "split",
-        "led", "fed", "bled", "bred", "paid", "said", "laid", "sold", "understood",
-        "worn", "torn", "borne", "drawn", "grown", "thrown", "blown", "sworn",
-        "shaken", "broken", "chosen", "frozen", "spoken", "stolen", "woken",
-        "forgotten", "hidden", "bitten", "eaten", "fallen", "forbidden", "driven",
-        "beaten", "begun", "drunk", "struck", "stuck", "hung", "dug", "withdrawn",
-        "undertaken", "mistaken", "misunderstood", "overdone", "rewritten",
-        "undergone", "overcome", "agreed", "freed", "guaranteed",
-    }
-)  # fmt: skip
-# -ed words that, after "to be", usually describe a state or are not verbs at all.
-# Flagging "I am worried" would teach editors to ignore the check.
-NOT_PASSIVE = frozenset(
-    {
-        "tired", "concerned", "worried", "interested", "married", "scared",
-        "frightened", "excited", "pleased", "surprised", "bored", "confused",
-        "embarrassed", "ashamed", "annoyed", "relaxed", "stressed", "depressed",
-        "exhausted", "dehydrated", "bloated", "constipated", "inflamed",
-        "supposed", "related", "based", "limited", "detailed", "complicated",
-        "advanced", "aged", "skilled", "experienced", "qualified", "balanced",
-        "hundred", "sacred", "naked", "wicked", "rugged", "ragged",
-    }
-)  # fmt: skip
-
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")
 
 
@@ -177,7 +134,7 @@ class PlainLanguageReport:
         return text
 
 
-def check_text(markdown_text: str) -> PlainLanguageReport:
+def readability_report(markdown_text: str) -> PlainLanguageReport:
     """Check one Markdown text; advisory, so any input gives a report."""
     text = markdown_text or ""
     truncated = len(text) > MAX_CHARS
@@ -229,7 +186,7 @@ def check_parts(
     parts: Iterable[tuple[str, str]],
 ) -> list[tuple[str, PlainLanguageReport]]:
     """Check each (label, Markdown) pair, such as ("FAQ 1 answer", text), in order."""
-    return [(label, check_text(text)) for label, text in parts]
+    return [(label, readability_report(text)) for label, text in parts]
 
 
 def prose_paragraphs(markdown_text: str) -> list[list[str]]:
@@ -271,7 +228,7 @@ def passive_phrases(sentence: str) -> tuple[str, ...]:
     The rule: a form of "to be" (am, is, are, was, were, be, been, being, or
     isn't, aren't, wasn't, weren't), then at most one adverb ("not", "often",
     any "-ly" word), then a past participle: a word ending in "-ed" or one of
-    IRREGULAR_PARTICIPLES. "-ed" words in NOT_PASSIVE ("is tired", "are worried",
+    IRREGULAR_PARTICIPLES (in plain_words). "-ed" words in NOT_PASSIVE ("is tired", "are worried",
     "is based on") describe a state and are not flagged. Contractions with 's
     are skipped, since "it's" may mean "it has" and "'s" may be a possessive.
     """

@@ -50,6 +50,8 @@ from pymdownx.blocks import (
 )
 from pymdownx.blocks.block import Block
 
+from articles.text.converter import markdown_converter
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -360,9 +362,6 @@ def _links(md, element: etree.Element) -> list[str]:
 def callout_problems(markdown_text: str) -> list[str]:
     """Messages for the editor about the care cards and callouts in a text;
     an empty list when there is nothing to fix."""
-    # rendering imports this module for the extension.
-    from articles.text.rendering import markdown_converter
-
     if not markdown_text:
         return []
     problems = _marker_problems(markdown_text)

@@ -8,14 +8,13 @@ editor sees exactly what a visitor will.
 
 Care cards and callouts (``/// urgent`` ... ``///``) come from
 articles/text/callouts.py; their classes are the only ones nh3 lets through.
+The Markdown extensions and heading ids are set up in articles/text/converter.py.
 """
 
-import markdown
 import nh3
-from django.utils.text import slugify
-from markdown.extensions.toc import TocExtension
 
 from articles.text.callouts import CalloutExtension
+from articles.text.converter import markdown_converter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",
@@ -50,34 +49,6 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "templat
 # The longest article body or site page: refused by the models' clean() and
 # the admin preview with a message; the renderer itself still copes.
 MAX_MARKDOWN_LENGTH = 200_000
-
-
-# Ids the page itself uses; a body heading must not take one (the skip link
-# targets #main, "People also ask" links to #faq-1, ...).
-PAGE_IDS = {"main", "short-answer-heading", "takeaways-heading", "faqs-heading",
-            "references-heading", "related-heading", "also-ask-heading"}  # fmt: skip
-
-
-def _heading_id(value: str, separator: str) -> str:
-    """Heading ids share one namespace with the page: short, plain, and never
-    one of the page's own ids."""
-    slug = slugify(value)[:60] or "section"
-    if slug in PAGE_IDS or slug.startswith("faq-"):
-        return f"section-{slug}"
-    return slug
-
-
-def markdown_converter(callouts: CalloutExtension) -> markdown.Markdown:
-    """A Markdown converter for one text, with that render's callout blocks."""
-    return markdown.Markdown(
-        extensions=[
-            "tables",
-            "sane_lists",
-            TocExtension(slugify=_heading_id, toc_depth="2-6"),
-            callouts,
-        ],
-        output_format="html",
-    )
 
 
 def render_markdown(text: str) -> str:

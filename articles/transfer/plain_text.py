@@ -5,24 +5,25 @@ as plain text: headings are short lines, lists start with "1." or "•", tables 
 lined up with spaces. parse_article recognises those shapes and returns plain data
 plus warnings for what the editor should check. Standard library only and no
 database, so an import command, the admin and the tests can all share it.
+
+This module owns what the parts mean (title, short answer, headings, Key
+Takeaways, FAQs, Conclusion) and the Markdown written for them; splitting lines
+into paragraphs, list items and tables is plain_text_layout.py's job.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from articles.text.control_characters import strip_control_characters
+from articles.transfer.plain_text_layout import Part, read_parts, squash
 
 MAX_INPUT_CHARS = 500_000  # "absurdly large": a long article is under 100,000
 MAX_TITLE_CHARS = 200  # Article.title's max_length
 SHORT_ANSWER_CHARS = 300  # one sentence, or two short ones
 # A line or two before the title (a site name, a date) is skipped, never more.
 TITLE_SEARCH_LINES = 3
-# More rows than this is prose, not a table; the cap also keeps scanning linear.
-MAX_TABLE_ROWS = 100
 
-_BULLET = re.compile(r"\s*[•●▪◦·*–—-]\s+(?P<text>\S.*)")
-_NUMBERED = re.compile(r"\s*(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)")
 _SITE_SUFFIX = re.compile(r"(?P<title>.+?\?)\s+[|–—-]\s+[^?]{1,80}")
 _SPECIAL = re.compile(
     r"(?:(?P<takeaways>key takeaways?|takeaways)"
@@ -31,9 +32,6 @@ _SPECIAL = re.compile(
     r"(?:(?:\s*:|\s+[|–—-])\s*(?P<rest>.*))?",
     re.IGNORECASE,
 )
-# A count or measure: the column that splits "Study name 1,000+ Finding text".
-_NUMBER = re.compile(r"[~<>≈±]?[$€£]?\d[\d,.]*(?:[%+]|[-–]\d[\d,.]*%?)?")
-_COLUMN_GAP = re.compile(r"\t+|\s{2,}")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
 _LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 _ANSWER = re.compile(r"\b(?:answer is|short answer|in short)\b", re.IGNORECASE)
@@ -41,7 +39,6 @@ _YES_NO = re.compile(r"(?:yes|no)[,.!]", re.IGNORECASE)
 _LABEL = re.compile(r"(?P<label>[^:*_`\[\]]{1,60}):\s+(?P<rest>\S.*)")
 _QUESTION_PREFIX = re.compile(r"(?:q|question)\s*[:.)]\s+", re.IGNORECASE)
 _ANSWER_PREFIX = re.compile(r"(?:a|answer)\s*[:.)]\s+", re.IGNORECASE)
-_CLOSING_PUNCTUATION = ".:;,!"
 
 
 class ArticleImportError(ValueError):
@@ -62,15 +59,6 @@ class ParsedArticle:
     numbered_lists: int  # in the body
     bullet_lists: int  # in the body
     warnings: list[str]  # notes for the editor, in reading order
-
-
-@dataclass
-class _Part:
-    kind: str  # "text", "heading", "bullet", "numbered" or "table"
-    text: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-    number: int = 1
-    plain: bool = False  # lines of a rejected table: never a heading
 
 
 def decode_text(data: bytes, *, name: str = "the file") -> str:
@@ -112,7 +100,7 @@ def parse_article(text: str) -> ParsedArticle:
     text = strip_control_characters(_LINE_BREAK.sub("\n", text).lstrip("\ufeff"), " ")
     lines = [line.rstrip() for line in text.split("\n")]
     title, index, rest, title_line = _find_title(lines, warnings)
-    parts = _parts(([rest] if rest else []) + lines[index + 1 :], warnings)
+    parts = read_parts(([rest] if rest else []) + lines[index + 1 :], warnings)
     short_answer, proposed = "", True
     if title_line and parts and _is_short_answer(parts[0]):
         short_answer, proposed = parts.pop(0).text, False
@@ -142,10 +130,6 @@ def parse_article(text: str) -> ParsedArticle:
     )
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _sentences(text: str) -> list[str]:
     """Split after . ! ? followed by a capital, so "e.g. the" stays one sentence."""
     sentences, start = [], 0
@@ -167,7 +151,7 @@ def _find_title(lines: list[str], warnings: list[str]) -> tuple[str, int, str, b
         raise ArticleImportError("No title found: the text is empty.")
     skipped: list[str] = []
     for index, line in enumerate(lines):
-        flat = _squash(line)
+        flat = squash(line)
         if not flat:
             continue
         title, rest = _title_line(flat), ""
@@ -200,123 +184,7 @@ def _title_line(line: str) -> str | None:
     return title if all(s.endswith("?") for s in _sentences(title)) else None
 
 
-def _item(line: str) -> _Part | None:
-    """A bullet or numbered list item, or None."""
-    if match := _NUMBERED.fullmatch(line):
-        return _Part("numbered", _squash(match["text"]), number=int(match["number"]))
-    if match := _BULLET.fullmatch(line):
-        return _Part("bullet", _squash(match["text"]))
-    return None
-
-
-def _parts(lines: list[str], warnings: list[str]) -> list[_Part]:
-    """Lines to paragraphs, list items and tables, in order."""
-    width = _wrap_width(lines)
-    parts: list[_Part] = []
-    for block in _blocks(lines):
-        i = plain_until = 0
-        while i < len(block):
-            part = _item(block[i])
-            if part is None and i >= plain_until:
-                rows, plain_until = _table_at(block, i, warnings)
-                if rows:
-                    parts.append(_Part("table", rows=rows))
-                    i = plain_until
-                    continue
-            start, i = i, i + 1
-            while i < len(block) and _continues(block[i - 1], block[i], width):
-                i += 1
-            if part is None:
-                text = _squash(" ".join(block[start:i]))
-                part = _Part("text", text, plain=start < plain_until)
-            elif i > start + 1:
-                part.text = _squash(" ".join([part.text, *block[start + 1 : i]]))
-            parts.append(part)
-    return parts
-
-
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Runs of non-blank lines: a blank line always ends a paragraph or table."""
-    return [list(run) for filled, run in groupby(lines, key=bool) if filled]
-
-
-def _wrap_width(lines: list[str]) -> int:
-    """The width the file hard-wraps paragraphs at, or 0 when a line is a paragraph.
-
-    The seeds put each paragraph on one line, even with no blank line between
-    paragraphs; word processors wrap at a fixed width and break mid-sentence.
-    """
-    width = max(map(len, lines), default=0)
-    if not 40 <= width <= 100:
-        return 0
-    pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b]
-    mid_sentence = [(a, b) for a, b in pairs if a[-1] not in ".!?:;" and not _item(b)]
-    breaks = sum(_continues(a, b, width) for a, b in mid_sentence)
-    # Headings and table rows also end mid-sentence, but well short of the width.
-    return width if breaks >= 2 and 3 * breaks >= len(mid_sentence) else 0
-
-
-def _continues(line: str, following: str, width: int) -> bool:
-    """Greedy wrapping breaks a line only when the next word would not fit on it."""
-    if not width or _item(following):
-        return False
-    return len(line) + 1 + len(following.split()[0]) > width
-
-
-def _table_at(block: list[str], i: int, warnings: list[str]) -> tuple[list | None, int]:
-    """The table whose header is block[i], and the index after the lines examined.
-
-    A table runs to the end of its block; it is accepted only when every row has
-    the header's column count, so prose is never cut into cells by accident.
-    """
-    end = i + 1
-    while end < len(block) and end - i <= MAX_TABLE_ROWS and not _item(block[end]):
-        end += 1
-    if end - i > MAX_TABLE_ROWS:
-        return None, i
-    lines = [line.strip() for line in block[i:end]]
-    spaced = bool(_COLUMN_GAP.search(lines[0]))
-    header = _COLUMN_GAP.split(lines[0]) if spaced else lines[0].split()
-    looks_like_header = (
-        len(lines) >= (2 if spaced else 3)
-        and 2 <= len(header) <= (8 if spaced else 6)
-        and len(lines[0]) <= 120
-        and all(
-            len(c) <= 40 and c[-1] not in _CLOSING_PUNCTUATION + "?" for c in header
-        )
-        and (spaced or all(c[0].isupper() or c[0].isdigit() for c in header))
-    )
-    if not looks_like_header:
-        return None, i
-    split = _COLUMN_GAP.split if spaced else _inferred_cells
-    rows = [header] + [split(line) for line in lines[1:]]
-    bad = [(n, len(r)) for n, r in enumerate(rows[1:], 2) if len(r) != len(header)]
-    if not bad:
-        return rows, end
-    if 2 * len(bad) > len(rows) - 1:
-        return None, i  # mostly not rows: prose after a short line
-    row, columns = bad[0]
-    warnings.append(
-        f"Table row {row} has {columns} columns, expected {len(header)}: "
-        f"kept the table starting “{lines[0]}” as paragraphs."
-    )
-    return None, end
-
-
-def _inferred_cells(line: str) -> list[str]:
-    """Cells of a single-space row: a number token stands between text columns."""
-    cells: list[str] = []
-    words: list[str] = []
-    for word in line.split():
-        if _NUMBER.fullmatch(word):
-            cells += [" ".join(words), word] if words else [word]
-            words = []
-        else:
-            words.append(word)
-    return cells + ([" ".join(words)] if words else [])
-
-
-def _special(part: _Part) -> str | None:
+def _special(part: Part) -> str | None:
     """ "takeaways", "faq" or "conclusion" for those section headings, else None."""
     match = _SPECIAL.fullmatch(part.text) if part.kind == "text" else None
     if not match or len(part.text) > 150 or (match["rest"] or "").endswith("."):
@@ -324,7 +192,7 @@ def _special(part: _Part) -> str | None:
     return next(name for name in ("takeaways", "faq", "conclusion") if match[name])
 
 
-def _heading_like(part: _Part) -> bool:
+def _heading_like(part: Part) -> bool:
     """A short line without closing punctuation, or a one-sentence question."""
     text = part.text
     if part.kind != "text" or part.plain or text[0].islower():
@@ -334,7 +202,7 @@ def _heading_like(part: _Part) -> bool:
     return len(text) <= 80 and len(text.split()) <= 12 and text[-1] not in ".:;,!"
 
 
-def _is_heading(parts: list[_Part], k: int) -> bool:
+def _is_heading(parts: list[Part], k: int) -> bool:
     """A heading-like line is a heading only when content, not another such line,
     follows it: a run of short lines is a list of phrases, a last line a sign-off.
     """
@@ -343,7 +211,7 @@ def _is_heading(parts: list[_Part], k: int) -> bool:
     return not (_heading_like(parts[k + 1]) or _special(parts[k + 1]))
 
 
-def _is_question(part: _Part) -> bool:
+def _is_question(part: Part) -> bool:
     """An FAQ question; a longer text ending in "?" is an answer asking back."""
     text = part.text
     return text.endswith("?") and len(text) <= 200 and len(_sentences(text)) <= 2
@@ -354,7 +222,7 @@ def _quote(texts: list[str], limit: int = 5) -> str:
     return ", ".join(f"“{text}”" for text in texts[:limit]) + more
 
 
-def _is_short_answer(part: _Part) -> bool:
+def _is_short_answer(part: Part) -> bool:
     text = part.text
     return (
         part.kind == "text"
@@ -366,22 +234,22 @@ def _is_short_answer(part: _Part) -> bool:
 
 
 def _split_sections(
-    parts: list[_Part], warnings: list[str]
-) -> tuple[list[_Part], list[str], list[tuple[str, str]]]:
+    parts: list[Part], warnings: list[str]
+) -> tuple[list[Part], list[str], list[tuple[str, str]]]:
     """Body, takeaways and FAQs; the site shows takeaways and FAQs on their own, and
     the Conclusion ends the body wherever the file puts it.
     """
-    body: list[_Part] = []
-    conclusion: list[_Part] = []
+    body: list[Part] = []
+    conclusion: list[Part] = []
     takeaways: list[str] = []
-    faqs: list[tuple[str, list[_Part]]] = []
+    faqs: list[tuple[str, list[Part]]] = []
     kept: list[str] = []  # heading-like lines that are not headings
     mode, body_before_conclusion = "body", 0
     for k, part in enumerate(parts):
         if special := _special(part):
             mode = special
             if mode == "conclusion" and not conclusion:
-                conclusion.append(_Part("heading", "Conclusion"))
+                conclusion.append(Part("heading", "Conclusion"))
                 body_before_conclusion = len(body)
             continue
         heading = _is_heading(parts, k)
@@ -407,7 +275,7 @@ def _split_sections(
         target = conclusion if mode == "conclusion" else body
         if not heading and _heading_like(part):
             kept.append(part.text)
-        target.append(_Part("heading", part.text) if heading else part)
+        target.append(Part("heading", part.text) if heading else part)
     if kept:
         warnings.append(
             f"Kept as paragraphs, since no text follows them: {_quote(kept)}"
@@ -419,7 +287,7 @@ def _split_sections(
 
 
 def _faq_answers(
-    faqs: list[tuple[str, list[_Part]]], warnings: list[str]
+    faqs: list[tuple[str, list[Part]]], warnings: list[str]
 ) -> list[tuple[str, str]]:
     """Questions with their Markdown answers; a question without one is left out."""
     answered = []
@@ -459,7 +327,7 @@ def _propose_short_answer(paragraphs: list[str]) -> str:
     return answer
 
 
-def _markdown(parts: list[_Part]) -> str:
+def _markdown(parts: list[Part]) -> str:
     """Markdown for Python-Markdown with tables and sane_lists: a blank line between
     blocks, so lists and tables are never read as part of a paragraph.
     """
