@@ -22,7 +22,7 @@ a word after "-" must not occur.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import (
@@ -41,55 +41,28 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import ArticleVersion
 from articles.publishing.search_index import CONFIG, plain_text
 from articles.text.control_characters import strip_control_characters
+from articles.web.search_query import (
+    COMMON_WORDS_MESSAGE,
+    EMPTY_MESSAGE,
+    MAX_QUERY_LENGTH,
+    NO_RESULTS_MESSAGE,
+    NO_WORDS_MESSAGE,
+    TOO_LONG_MESSAGE,
+    Terms,
+    clean_query,
+    has_words,
+    parse_terms,
+)
 
 RESULTS_PER_PAGE = 10
 MAX_MATCHES = 500  # ranked and counted at most (50 pages); see the docstring
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 10  # SQLite: more words only narrow an all-words search further
 SNIPPET_LENGTH = 200  # SQLite snippet, in characters
 # Highlight markers: control characters, which search queries never contain
 # (clean_query drops them) and which escape() leaves alone, so highlighting can
 # be done on plain text and turned into <mark> after escaping.
 START, STOP = "\x02", "\x03"
 
-EMPTY_MESSAGE = "Type a health question or a few words, for example “blood pressure”."
-TOO_LONG_MESSAGE = (
-    f"Your search is longer than {MAX_QUERY_LENGTH} characters. Try the few words "
-    "that matter most, for example “blood pressure in pregnancy”."
-)
-NO_WORDS_MESSAGE = "Search with words, for example “blood pressure” or “sleep”."
-COMMON_WORDS_MESSAGE = (
-    "“{query}” has only very common words. Add a more specific word, for "
-    "example “sleep” or “blood pressure”."
-)
-NO_RESULTS_MESSAGE = (
-    "No answers match “{query}”. Try fewer or different words, or check the spelling."
-)
-
-# PostgreSQL's English stop words (tsearch_data/english.stop): the full-text
-# search ignores them, so the SQLite fallback ignores them too.
-STOP_WORDS = frozenset(
-    """i me my myself we our ours ourselves you your yours yourself yourselves he
-    him his himself she her hers herself it its itself they them their theirs
-    themselves what which who whom this that these those am is are was were be
-    been being have has had having do does did doing a an the and but if or
-    because as until while of at by for with about against between into through
-    during before after above below to from up down in out on off over under
-    again further then once here there when where why how all any both each few
-    more most other some such no nor not only own same so than too very s t can
-    will just don should now""".split()
-)
-
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-# A query token: an optional "-" (exclude), then a "quoted phrase" or a word.
-_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
 _HIGHLIGHT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
-
-
-def clean_query(raw: str) -> str:
-    """The query without control characters (NUL breaks PostgreSQL) or lone
-    surrogates, and with whitespace collapsed."""
-    return " ".join(strip_control_characters(raw or "", " ").split())
 
 
 # Results ---------------------------------------------------------------------
@@ -164,27 +137,6 @@ class SearchResults:
         return self.href(self.page_obj.next_page_number())
 
 
-@dataclass
-class Terms:
-    """The words of a query: those that must occur and those that must not."""
-
-    wanted: list[str] = field(default_factory=list)
-    unwanted: list[str] = field(default_factory=list)
-
-
-def parse_terms(query: str) -> Terms:
-    """Lower-case words without stop words or duplicates, at most MAX_TERMS."""
-    terms = Terms()
-    for minus, phrase, word in _TOKEN.findall(query):
-        into = terms.unwanted if minus else terms.wanted
-        for term in _WORD.findall((phrase or word).lower()):
-            if term not in STOP_WORDS and term not in into:
-                into.append(term)
-    terms.wanted = terms.wanted[:MAX_TERMS]
-    terms.unwanted = terms.unwanted[:MAX_TERMS]
-    return terms
-
-
 def search_page(query: str, page: str) -> SearchResults:
     """One page of live versions matching `query`, best first, or a message
     saying why there are none. Never raises for odd input."""
@@ -193,7 +145,7 @@ def search_page(query: str, page: str) -> SearchResults:
         return SearchResults(message=EMPTY_MESSAGE)
     if len(query) > MAX_QUERY_LENGTH:
         return SearchResults(query=query[:MAX_QUERY_LENGTH], message=TOO_LONG_MESSAGE)
-    if not _WORD.search(query):
+    if not has_words(query):
         return SearchResults(query=query, message=NO_WORDS_MESSAGE)
     terms = parse_terms(query)
     if not terms.wanted and not terms.unwanted:
