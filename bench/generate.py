@@ -47,7 +47,6 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import models as article_models
 from articles.models import (
     FAQ,
     Article,
@@ -64,6 +63,7 @@ from articles.models import (
     add_months,
     content_fingerprint,
 )
+from articles.models import versions as version_models
 from articles.publishing import related, search_index
 from articles.publishing import stored_pages as pages
 from articles.review import roles, workflow
@@ -722,7 +722,7 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
 
     with timer.phase(f"published versions ({bulk_count:,})"):
         with (
-            _patched(article_models, "render_markdown", renderer),
+            _patched(version_models, "render_markdown", renderer),
             transaction.atomic(),
         ):
             _publish_in_bulk(content, articles, editor, reviewers, count)

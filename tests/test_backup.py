@@ -23,7 +23,7 @@ from articles.models import (
 )
 from articles.models.site_pages import ensure_site_pages
 from articles.review import bylines, workflow
-from articles.transfer import backup
+from articles.transfer import backup, backup_load
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -334,7 +334,7 @@ def test_a_load_never_overwrites_a_site_page_an_administrator_edited(
     page = SitePage.objects.get(slug="editorial-policy")
     page.body = "Edited here after the backup was made."
     page.save()
-    counts = backup.load_data(data)
+    counts = backup_load.load_data(data)
     assert SitePage.objects.get(slug="editorial-policy").body == (
         "Edited here after the backup was made."
     )

@@ -98,7 +98,8 @@ def test_a_publish_that_fails_midway_leaves_the_previous_version_live(editor, re
     # The error comes after the new version row, the article update, the
     # related links and the stored pages were written: the last step.
     with mock.patch(
-        "articles.publishing.refresh._public_content_changed", side_effect=failing_statement
+        "articles.publishing.refresh._public_content_changed",
+        side_effect=failing_statement,
     ):
         with pytest.raises(Exception) as raised:
             workflow.publish(article, user=editor)

@@ -428,14 +428,14 @@ def test_a_draft_preview_shows_no_review_dates(client, editor, draft):
 
 def test_a_backup_with_a_javascript_profile_link_loads_nothing(tmp_path, article):
     from articles.models import Person
-    from articles.transfer import backup
+    from articles.transfer import backup, backup_load
 
     data = backup.export_data()
     data["people"].append(
         {"slug": "bad-link", "name": "Bad Link", "profile_links": "javascript:alert(1)"}
     )
-    with pytest.raises(backup.LoadError, match="web address"):
-        backup.load_data(data)
+    with pytest.raises(backup_load.LoadError, match="web address"):
+        backup_load.load_data(data)
     assert not Person.objects.filter(slug="bad-link").exists()
 
 

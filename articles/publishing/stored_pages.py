@@ -37,6 +37,7 @@ from articles.models import (
     ArticlePage,
     ArticleVersion,
     RelatedLink,
+    public_article_q,
 )
 from articles.publishing import structured_data
 from articles.publishing.structured_data import article_head_context
@@ -72,7 +73,7 @@ def related_context(version) -> dict:
     (the first FAQ of each related article)."""
     links = list(
         RelatedLink.objects.filter(
-            article_id=version.article_id, target__live_version__isnull=False
+            public_article_q("target__"), article_id=version.article_id
         )
         .select_related("target__live_version")
         # Only the targets' live titles, URLs and FAQ questions are shown: skip
@@ -236,8 +237,8 @@ def stored_page(slug: str) -> ArticlePage | None:
     the live version, so a withdrawn or replaced one is never found."""
     found = (
         ArticlePage.objects.filter(
+            public_article_q("version__live_for__"),
             version__slug=slug,
-            version__live_for__isnull=False,
             renderer=renderer_key(),
         )
         .only("title", "description", "head_html", "content_html")

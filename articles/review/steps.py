@@ -84,4 +84,4 @@ def may_publish(article: Article) -> bool:
 
 
 def is_live(article: Article) -> bool:
-    return article.live_version_id is not None
+    return article.is_public()

@@ -17,21 +17,20 @@ content fingerprint); any later edit voids it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import (
-    FAQ,
     Article,
     ArticleVersion,
     DraftRevision,
-    KeyTakeaway,
     Person,
-    Reference,
     ReviewEvent,
     Topic,
     content_fingerprint,
 )
+from articles.models.content_writer import write_article
 from articles.publishing import refresh
 from articles.review import four_eyes, steps, versioning
 
@@ -112,7 +111,7 @@ def record_edit(
         current.status = Status.DRAFT
         _clear_approval(current)
         comment = "Content changed: the approval no longer applies."
-    if current.live_version_id is not None:
+    if current.is_public():
         if current.status == Status.PUBLISHED and differs_from_live(current):
             current.status = Status.DRAFT
             comment = "New draft started; the published version stays live."
@@ -346,28 +345,10 @@ def restore_draft(
             f"Revision {revision.number} names a topic or author that no longer "
             "exists; restore the text by hand instead."
         )
-    current.title = content["title"]
-    current.short_answer = content["short_answer"]
-    current.body = content["body"]
-    current.slug = content["slug"]
-    current.topic = topic
-    current.author = author
-    current.review_interval_months = content.get(
-        "review_interval_months", current.review_interval_months
-    )
-    current.change_summary = content.get("change_summary", "")
-    current.is_correction = content.get("is_correction", False)
-    refuse_invalid(current, validate_constraints=False)
-    current.save()
-    current.faqs.all().delete()
-    current.key_takeaways.all().delete()
-    current.references.all().delete()
-    for position, faq in enumerate(content["faqs"], start=1):
-        FAQ.objects.create(article=current, position=position, **faq)
-    for position, text in enumerate(content["key_takeaways"], start=1):
-        KeyTakeaway.objects.create(article=current, position=position, text=text)
-    for position, reference in enumerate(content["references"], start=1):
-        Reference.objects.create(article=current, position=position, **reference)
+    try:
+        write_article(current, content, topic=topic, author=author)
+    except ValidationError as error:
+        raise TransitionNotAllowed(" ".join(error.messages)) from error
     from_status = current.status
     current = record_edit(current, user=user, restored_from=revision)
     steps.log(

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import FAQ, Article, KeyTakeaway, Person, Topic
+from articles.models import Article, Person, Topic
+from articles.models.content_writer import write_article
 from articles.review import workflow
 from articles.transfer.plain_text import ParsedArticle
 
@@ -87,24 +88,19 @@ def save_draft(
             "replace its draft text."
         )
     article = existing or Article(slug=_free_slug(Article, parsed.title))
-    article.title = " ".join(parsed.title.split())
-    article.short_answer = parsed.short_answer
-    article.body = parsed.body
-    article.topic = topic
-    article.author = author
-    article.full_clean()
-    article.save()
-    if existing is not None:
-        article.faqs.all().delete()
-        article.key_takeaways.all().delete()
-    for position, (question, answer) in enumerate(parsed.faqs, start=1):
-        faq = FAQ(article=article, position=position, question=question, answer=answer)
-        faq.full_clean()
-        faq.save()
-    for position, text in enumerate(parsed.key_takeaways, start=1):
-        takeaway = KeyTakeaway(article=article, position=position, text=text)
-        takeaway.full_clean()
-        takeaway.save()
+    content = {
+        "title": " ".join(parsed.title.split()),
+        "short_answer": parsed.short_answer,
+        "body": parsed.body,
+        "faqs": [{"question": q, "answer": a} for q, a in parsed.faqs],
+        "key_takeaways": parsed.key_takeaways,
+        # The plain-text format has no references: keep the draft's own.
+        "references": None,
+        # Neither has it an update note: keep what the draft says.
+        "change_summary": article.change_summary,
+        "is_correction": article.is_correction,
+    }
+    write_article(article, content, topic=topic, author=author)
     workflow.record_edit(article, user=user)
     return ImportResult(article=article, created=existing is None)
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.transfer.backup import LoadError, load_data
+from articles.transfer.backup_load import LoadError, load_data
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

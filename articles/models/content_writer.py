@@ -1,0 +1,56 @@
+"""Writing an article's content back into its rows: the one writer behind
+restoring an earlier draft, importing plain text and loading a backup.
+
+Content has the shape of Article.content() (and of DraftRevision.content):
+faqs as {question, answer}, key takeaways as text, references as
+{citation, url}. Every row is validated as the admin would validate it.
+"""
+
+from articles.models.articles import Article
+from articles.models.parts import FAQ, KeyTakeaway, Reference
+
+TEXT_FIELDS = ["title", "short_answer", "body", "slug"]
+UPDATE_NOTE = {"change_summary": "", "is_correction": False}
+
+
+def write_article(article: Article, content: dict, *, topic, author) -> Article:
+    """Set the article's text, address, topic and author byline from `content`,
+    validate and save it, then replace its FAQs, takeaways and references."""
+    for name in TEXT_FIELDS:
+        if name in content:
+            setattr(article, name, content[name])
+    article.topic, article.author = topic, author
+    article.review_interval_months = content.get(
+        "review_interval_months", article.review_interval_months
+    )
+    for name, default in UPDATE_NOTE.items():
+        setattr(article, name, content.get(name, default))
+    article.full_clean(validate_constraints=False)
+    article.save()
+    write_parts(
+        article,
+        faqs=content.get("faqs", []),
+        key_takeaways=content.get("key_takeaways", []),
+        references=content.get("references", []),  # None keeps them
+    )
+    return article
+
+
+def write_parts(article: Article, *, faqs=None, key_takeaways=None, references=None):
+    """Replace the given parts, in order (None keeps that part as it is). A row
+    may carry its own "position" (a backup keeps the positions it had)."""
+    parts = [
+        (FAQ, "faqs", faqs),
+        (KeyTakeaway, "key_takeaways", key_takeaways),
+        (Reference, "references", references),
+    ]
+    for model, name, rows in parts:
+        if rows is None:
+            continue
+        getattr(article, name).all().delete()
+        for number, row in enumerate(rows, start=1):
+            fields = {"text": row} if isinstance(row, str) else dict(row)
+            fields.setdefault("position", number)
+            part = model(article=article, **fields)
+            part.full_clean(exclude=["article"])
+            part.save()

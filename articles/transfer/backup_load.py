@@ -1,0 +1,385 @@
+"""Loading an export (backup.py describes the format) into a database that
+holds none of its articles yet, in one transaction: a file that does not fit
+changes nothing. Review state is restored as recorded (see backup.py for why).
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from articles.models import (
+    Article,
+    ArticleVersion,
+    DraftRevision,
+    Person,
+    PublicDetailChange,
+    RelatedPick,
+    ReviewEvent,
+    SitePage,
+    Tag,
+    Topic,
+    add_months,
+    content_fingerprint,
+)
+from articles.models.content_writer import write_parts
+from articles.models.site_pages import DEFAULT_PAGES
+from articles.publishing import refresh
+from articles.text.rendering import render_markdown
+from articles.transfer.backup import (
+    ARTICLE_FIELDS,
+    ARTICLE_UPDATE_NOTE,
+    FORMAT_NAME,
+    PERSON_PROFILE_FIELDS,
+    READABLE_VERSIONS,
+    VERSION_CHANGE_LOG,
+    VERSION_DATES,
+    VERSION_FIELDS,
+    VERSION_TIMES,
+    WEB_ADDRESS,
+    LoadError,
+    _parse_date,
+    _parse_time,
+)
+
+
+def _require_keys(record: dict, keys, where: str) -> None:
+    if not isinstance(record, dict):
+        raise LoadError(f"{where} must be an object.")
+    missing = [key for key in keys if key not in record]
+    if missing:
+        raise LoadError(f"{where} lacks {', '.join(missing)}.")
+
+
+def load_data(data) -> dict[str, int]:
+    """Load an export into this database; all or nothing. Returns what was created."""
+    try:
+        with transaction.atomic():
+            counts = _load(data)
+            # Loaded pages, policies and versions are new to visitors: indexes,
+            # links and stored pages are rebuilt, and no cached page or
+            # validator from before the load may stand.
+            refresh.everything_changed()
+            return counts
+    except LoadError:
+        raise
+    except ValidationError as error:
+        raise LoadError(
+            f"The file holds invalid data: {'; '.join(error.messages)}"
+        ) from error
+    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+        raise LoadError(
+            f"The file does not fit the export format ({type(error).__name__}: {error})."
+        ) from error
+
+
+def _load(data) -> dict[str, int]:
+    _require_keys(
+        data, ["format", "version", "topics", "people", "articles"], "The file"
+    )
+    if data["format"] != FORMAT_NAME:
+        raise LoadError(
+            f"This is not a {FORMAT_NAME} file (format is {data['format']!r})."
+        )
+    if data["version"] not in READABLE_VERSIONS:
+        raise LoadError(
+            f"Format version {data['version']!r} is not supported; this site reads "
+            f"versions {', '.join(map(str, READABLE_VERSIONS))}."
+        )
+    User = get_user_model()
+    users = {}
+
+    def user(username, where):
+        if username is None:
+            return None
+        if not isinstance(username, str) or not username:
+            raise LoadError(f"{where}: {username!r} is not a username.")
+        if username not in users:
+            users[username], _ = User.objects.get_or_create(
+                username=username, defaults={"is_active": False, "password": "!"}
+            )
+        return users[username]
+
+    for record in data.get("users", []):
+        _require_keys(record, ["username"], "A user")
+        account = user(record["username"], "A user")
+        if not account.email and record.get("email"):
+            account.email = record["email"]
+            account.first_name = record.get("first_name", "")
+            account.last_name = record.get("last_name", "")
+            account.save(update_fields=["email", "first_name", "last_name"])
+
+    topics = {}
+    for record in data["topics"]:
+        _require_keys(record, ["slug", "name"], "A topic")
+        topic, created = Topic.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "name": record["name"],
+                "description": record.get("description", ""),
+            },
+        )
+        if created:
+            topic.full_clean()
+            _load_changes(topic, record.get("changes", []), user)
+        topics[record["slug"]] = topic
+    # Tags, related picks and site pages are optional: earlier exports lack them.
+    tags = {}
+    for record in data.get("tags", []):
+        _require_keys(record, ["slug", "name"], "A tag")
+        tag, created = Tag.objects.get_or_create(
+            slug=record["slug"], defaults={"name": record["name"]}
+        )
+        if created:
+            tag.full_clean()
+        tags[tag.slug] = tag
+    counts_site_pages = _load_site_pages(data.get("site_pages", []))
+    people = {}
+    for record in data["people"]:
+        _require_keys(record, ["slug", "name"], "A person")
+        person, created = Person.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "name": record["name"],
+                "credentials": record.get("credentials", ""),
+                **{field: record.get(field, "") for field in PERSON_PROFILE_FIELDS},
+            },
+        )
+        if created:
+            # Profiles are public (links, JSON-LD): the admin's rules apply.
+            person.full_clean(exclude=["user"])
+        if created:
+            where = f"Person {record['slug']}"
+            person.user = user(record.get("user"), where)
+            person.credentials_verified_by = user(
+                record.get("credentials_verified_by"), where
+            )
+            person.credentials_verified_at = _parse_time(
+                record.get("credentials_verified_at"), where
+            )
+            if bool(person.credentials_verified_by) != bool(
+                person.credentials_verified_at
+            ):
+                raise LoadError(f"{where}: a verification needs both who and when.")
+            person.save(
+                update_fields=[
+                    "user",
+                    "credentials_verified_by",
+                    "credentials_verified_at",
+                ]
+            )
+            _load_changes(person, record.get("changes", []), user)
+        people[person.slug] = person
+
+    def lookup(table, key, kind, where):
+        if key is None:
+            return None
+        if key not in table:
+            raise LoadError(f"{where}: unknown {kind} {key!r}.")
+        return table[key]
+
+    counts = {"articles": 0, "versions": 0, "events": 0, "revisions": 0}
+    counts["site_pages"] = counts_site_pages
+    picks = []  # (article, record, where): made once every article exists
+    for record in data["articles"]:
+        _require_keys(
+            record,
+            [*ARTICLE_FIELDS, "topic", "author", "faqs", "key_takeaways", "references"],
+            "An article",
+        )
+        where = f"Article {record['slug']!r}"
+        if Article.objects.filter(slug=record["slug"]).exists():
+            raise LoadError(f"{where} already exists here; nothing was loaded.")
+        article = Article(
+            **{name: record[name] for name in ARTICLE_FIELDS if name != "status"},
+            **{
+                name: record.get(name, default)
+                for name, default in ARTICLE_UPDATE_NOTE.items()
+            },
+            topic=lookup(topics, record["topic"], "topic", where),
+            author=lookup(people, record["author"], "person", where),
+            medical_reviewer=lookup(
+                people, record.get("medical_reviewer"), "person", where
+            ),
+            approved_by=user(record.get("approved_by"), where),
+            approved_at=_parse_time(record.get("approved_at"), where),
+            first_published_at=_parse_time(record.get("first_published_at"), where),
+            withdrawn_at=_parse_time(record.get("withdrawn_at"), where),
+        )
+        if record["status"] not in Article.Status.values:
+            raise LoadError(f"{where}: unknown status {record['status']!r}.")
+        article.full_clean(
+            exclude=["medical_reviewer", "approved_by"], validate_constraints=False
+        )
+        article.save()
+        article.tags.set(
+            [lookup(tags, slug, "tag", where) for slug in record.get("tags", [])]
+        )
+        picks.append((article, record.get("related_picks", []), where))
+        write_parts(
+            article,
+            faqs=record["faqs"],
+            key_takeaways=record["key_takeaways"],
+            references=record["references"],
+        )
+        versions = {}
+        for item in record.get("versions", []):
+            version = ArticleVersion(
+                article=article,
+                **{
+                    name: item[name]
+                    for name in VERSION_FIELDS
+                    if name != "contributor_ids"
+                },
+                **{
+                    name: item.get(name, default)
+                    for name, default in VERSION_CHANGE_LOG.items()
+                },
+                contributor_ids=[
+                    user(name, where).pk for name in item.get("contributors", [])
+                ],
+                topic=lookup(topics, item["topic"], "topic", where),
+                author=lookup(people, item["author"], "person", where),
+                reviewer=lookup(people, item["reviewer"], "person", where),
+                review_interval_months=item.get(
+                    "review_interval_months", article.review_interval_months
+                ),
+                approved_by=user(item["approved_by"], where),
+                published_by=user(item["published_by"], where),
+                **{name: _parse_time(item[name], where) for name in VERSION_TIMES},
+                **{name: _parse_date(item[name], where) for name in VERSION_DATES},
+            )
+            # Never trust markup from a file: render it as publishing would, and
+            # refuse a version whose words do not match their recorded fingerprint.
+            version.body_html = render_markdown(version.body)
+            version.faqs = [
+                {
+                    "question": faq["question"],
+                    "answer": faq["answer"],
+                    "answer_html": render_markdown(faq["answer"]),
+                }
+                for faq in version.faqs
+            ]
+            for reference in version.references:
+                url = reference.get("url", "")
+                if url:
+                    try:
+                        WEB_ADDRESS(url)
+                    except ValidationError:
+                        raise LoadError(
+                            f"{where}, version {version.number}: reference URL "
+                            f"{url!r} is not an http(s) web address."
+                        ) from None
+            if data["version"] == 1 and "review_interval_months" not in item:
+                _upgrade_version_1(version)
+            if content_fingerprint(version.content()) != version.content_hash:
+                raise LoadError(
+                    f"{where}, version {version.number}: the text does not match its "
+                    "recorded fingerprint, so it may not be what a reviewer approved."
+                )
+            version.full_clean(exclude=["article"], validate_constraints=False)
+            version.save()
+            versions[version.number] = version
+        for item in record.get("revisions", []):
+            DraftRevision.objects.create(
+                article=article,
+                number=item["number"],
+                content=item["content"],
+                content_hash=item["content_hash"],
+                saved_by=user(item["saved_by"], where),
+                saved_at=_parse_time(item["saved_at"], where),
+                responsible_ids=[
+                    user(name, where).pk for name in item.get("responsible", [])
+                ],
+            )
+        for item in record.get("events", []):
+            ReviewEvent.objects.create(
+                article=article,
+                version=lookup(versions, item.get("version"), "version", where),
+                action=item["action"],
+                from_status=item["from_status"],
+                to_status=item["to_status"],
+                user=user(item["user"], where),
+                at=_parse_time(item["at"], where),
+                comment=item.get("comment", ""),
+                content_hash=item.get("content_hash", ""),
+            )
+        # Review state last, once the version it points at exists; an update
+        # keeps created_at/updated_at as recorded.
+        Article.objects.filter(pk=article.pk).update(
+            status=record["status"],
+            live_version=lookup(versions, record.get("live_version"), "version", where),
+            created_at=_parse_time(record.get("created_at"), where)
+            or article.created_at,
+        )
+        counts["articles"] += 1
+        counts["versions"] += len(versions)
+        counts["revisions"] += len(record.get("revisions", []))
+        counts["events"] += len(record.get("events", []))
+    for article, items, where in picks:
+        for item in items:
+            _require_keys(item, ["position", "question"], f"{where}: a related pick")
+            target = Article.objects.filter(slug=item["question"]).first()
+            if target is None:
+                raise LoadError(
+                    f"{where}: unknown related question {item['question']!r}."
+                )
+            pick = RelatedPick(
+                article=article, target=target, position=item["position"]
+            )
+            pick.full_clean()
+            pick.save()
+    return counts
+
+
+def _upgrade_version_1(version: ArticleVersion) -> None:
+    """A version from a version-1 file: take its review interval from its
+    dates, and if its words match the old-shape fingerprint, give it the
+    fingerprint of today's shape (which also covers the printed bylines)."""
+    for months in range(1, 37):
+        if add_months(version.last_reviewed_on, months) == version.next_review_due:
+            version.review_interval_months = months
+            break
+    content = version.content()
+    old_shape = {
+        key: value
+        for key, value in content.items()
+        if key not in ("author_name", "author_credentials", "review_interval_months")
+    }
+    if content_fingerprint(old_shape) == version.content_hash:
+        version.content_hash = content_fingerprint(content)
+
+
+def _load_changes(obj, records, user) -> None:
+    """The logged changes of a person or topic, as recorded."""
+    where = f"{type(obj).__name__} {obj.slug}"
+    for record in records:
+        _require_keys(record, ["field", "old", "new", "by", "at"], f"{where}: a change")
+        PublicDetailChange.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            field=record["field"],
+            old_value=record["old"],
+            new_value=record["new"],
+            changed_by=user(record["by"], where),
+            changed_at=_parse_time(record["at"], where),
+        )
+
+
+def _load_site_pages(records) -> int:
+    """Create the site's pages the file has; replace one that exists only while
+    it still holds the starting text (so a restore brings back the published
+    policy, and a load never overwrites a page an administrator edited)."""
+    starting_text = {slug: body for slug, _, body in DEFAULT_PAGES}
+    loaded = 0
+    for record in records:
+        _require_keys(record, ["slug", "title", "body"], "A site page")
+        page = SitePage.objects.filter(slug=record["slug"]).first()
+        if page is not None and page.body != starting_text.get(page.slug):
+            continue
+        page = page or SitePage(slug=record["slug"])
+        page.title, page.body = record["title"], record["body"]
+        page.full_clean()
+        page.save()
+        loaded += 1
+    return loaded
