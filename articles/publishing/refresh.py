@@ -130,7 +130,9 @@ def _relink(changes: Changes) -> set[int]:
     for article_id in changes.withdrawn:
         neighbours |= related.remove_links(article_id)
     own = changes.published | changes.links
-    for article in Article.objects.public().filter(pk__in=own):
+    for article in (
+        Article.objects.public().select_related("live_version").filter(pk__in=own)
+    ):
         related.compute_links(article)
     if changes.published:
         neighbours |= related.neighbour_ids(changes.published)
@@ -140,7 +142,11 @@ def _relink(changes: Changes) -> set[int]:
             )
         )
     neighbours -= own
-    for article in Article.objects.public().filter(pk__in=neighbours):
+    for article in (
+        Article.objects.public()
+        .select_related("live_version")
+        .filter(pk__in=neighbours)
+    ):
         related.compute_links(article)
     to_store |= own | neighbours
     if changes.topics or changes.people:
