@@ -142,6 +142,8 @@ def _unchanged(lines: list[str], *, first: bool, last: bool) -> str:
 def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
     """Word-level diff of two texts as safe HTML, plus notes on changed numbers
     and negations, the edits most likely to reverse a medical instruction."""
+    # Browsers send \r\n; text saved before line endings were normalised may hold it.
+    old, new = (t.replace("\r\n", "\n").replace("\r", "\n") for t in (old, new))
     if old == new:
         return html.escape(new), ()
     a, b = _LINE.findall(old), _LINE.findall(new)
@@ -176,6 +178,69 @@ def _reference_line(ref: dict) -> str:
     return f"{citation} — {url}" if url else citation
 
 
+# Two list items count as the same item, edited, when this alike (difflib ratio).
+SAME_ITEM_RATIO = 0.5
+
+
+def align_items(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """Pair list items by identity, not position: unchanged items match
+    exactly; among the rest, an edited item pairs with its most similar
+    counterpart, in order. Returns (old index, new index) pairs in reading
+    order; None on one side is an added or removed item. So inserting one FAQ
+    shows one added FAQ, not every FAQ after it changed."""
+    pairs: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs += zip(range(i1, i2), range(j1, j2), strict=True)
+            continue
+        next_old = i1
+        for j in range(j1, j2):
+            scores = [
+                (difflib.SequenceMatcher(None, old[i], new[j]).ratio(), i)
+                for i in range(next_old, i2)
+            ]
+            score, best = max(scores, default=(0.0, None))
+            if best is None or score < SAME_ITEM_RATIO:
+                pairs.append((None, j))
+                continue
+            pairs += [(i, None) for i in range(next_old, best)]
+            pairs.append((best, j))
+            next_old = best + 1
+        pairs += [(i, None) for i in range(next_old, i2)]
+    return pairs
+
+
+def _faq_diffs(old_faqs: list[dict], new_faqs: list[dict]) -> list[FieldDiff]:
+    diffs = []
+    old_text, new_text = list(map(_faq_text, old_faqs)), list(map(_faq_text, new_faqs))
+    for i, j in align_items(old_text, new_text):
+        if j is None:
+            diffs.append(_field(f"FAQ (removed, was {i + 1})", old_text[i], ""))
+        elif i is None:
+            diffs.append(_field(f"FAQ {j + 1} (added)", "", new_text[j]))
+        else:
+            moved = f" (was {i + 1})" if i != j else ""
+            for part in ("question", "answer"):
+                before, after = old_faqs[i].get(part), new_faqs[j].get(part)
+                diffs.append(_field(f"FAQ {j + 1}{moved}: {part}", before, after))
+    return diffs
+
+
+def _list_diff(label: str, old: list[str], new: list[str]) -> FieldDiff:
+    """One field for a list, one item per line, items aligned by identity."""
+    fragments, notes = [], []
+    for i, j in align_items(old, new):
+        fragment, flips = diff_text(
+            "" if i is None else old[i], "" if j is None else new[j]
+        )
+        fragments.append(fragment)
+        notes += flips
+    return FieldDiff(
+        label, old != new, "\n".join(fragments), tuple(dict.fromkeys(notes))
+    )
+
+
 def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
     """Field-by-field diff of two article contents, in reading order.
 
@@ -189,24 +254,13 @@ def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
             ("Body", "body"),
         )
     ]
-    # FAQs pair by position: that is how they are numbered and linked on the page.
-    old_faqs, new_faqs = old.get("faqs") or [], new.get("faqs") or []
-    for n in range(1, max(len(old_faqs), len(new_faqs)) + 1):
-        if n > len(old_faqs):
-            diffs.append(_field(f"FAQ {n} (added)", "", _faq_text(new_faqs[n - 1])))
-        elif n > len(new_faqs):
-            diffs.append(_field(f"FAQ {n} (removed)", _faq_text(old_faqs[n - 1]), ""))
-        else:
-            for part in ("question", "answer"):
-                before, after = old_faqs[n - 1].get(part), new_faqs[n - 1].get(part)
-                diffs.append(_field(f"FAQ {n}: {part}", before, after))
-    # One item per line, so an added, removed or moved item shows as its own line.
+    diffs += _faq_diffs(old.get("faqs") or [], new.get("faqs") or [])
     for label, key, as_line in (
         ("Key takeaways", "key_takeaways", str),
         ("References", "references", _reference_line),
     ):
-        before, after = ("\n".join(map(as_line, c.get(key) or [])) for c in (old, new))
-        diffs.append(_field(label, before, after))
+        before, after = (list(map(as_line, c.get(key) or [])) for c in (old, new))
+        diffs.append(_list_diff(label, before, after))
     # What else a version shows: an approval covers these too.
     diffs += [
         _field(label, old.get(key), new.get(key))
