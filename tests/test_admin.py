@@ -363,11 +363,25 @@ def test_publish_and_withdraw_actions_go_through_the_workflow(client, editor, re
     )
     assert Article.objects.get(pk=article.pk).is_public() is True
 
-    client.post(
+    # The action first asks: the article is listed and still public.
+    asked = client.post(
         CHANGELIST_URL,
         {"action": "unpublish_selected", "_selected_action": [article.pk]},
     )
+    assert str(article) in asked.content.decode()
+    assert Article.objects.get(pk=article.pk).is_public() is True
+
+    client.post(
+        CHANGELIST_URL,
+        {
+            "action": "unpublish_selected",
+            "_selected_action": [article.pk],
+            "confirm": "withdraw",
+            "reason": "Guidance under review.",
+        },
+    )
     assert Article.objects.get(pk=article.pk).is_public() is False
+    assert article.events.first().comment == "Guidance under review."
 
 
 def test_publish_action_reports_a_refusal_and_changes_nothing(client, editor, draft):

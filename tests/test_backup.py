@@ -66,7 +66,9 @@ def varied_content(editor, reviewer):
     workflow.unpublish(withdrawn, user=editor, comment="Outdated advice")
 
     rereviewed = make_published(editor=editor, reviewer=reviewer)
-    workflow.reconfirm_review(rereviewed, user=make_reviewer(), comment="Still right")
+    workflow.reconfirm_review(
+        rereviewed, user=make_reviewer(), attested=True, comment="Still right"
+    )
 
     # Tags, an editor's related pick and an edited site page come back too.
     live.tags.set([Tag.objects.create(slug="sleep", name="Sleep")])

@@ -21,7 +21,7 @@ def three_articles(editor, reviewer):
     withdrawn = make_published(
         editor=editor, reviewer=reviewer, title="Is this withdrawn?"
     )
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     # Test setup only: QuerySet.update bypasses the versions' immutability guard.
     ArticleVersion.objects.filter(pk=overdue.live_version_id).update(
         last_reviewed_on=datetime.date(2020, 1, 1),

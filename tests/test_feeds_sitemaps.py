@@ -119,7 +119,7 @@ def test_the_lastmod_comes_from_the_live_version_so_a_re_review_counts(
     backdate_live_version(article, LONG_AGO)
     assert sitemap_entries(client, "articles")[url] == "2024-03-01"
 
-    workflow.reconfirm_review(article, user=reviewer)
+    workflow.reconfirm_review(article, user=reviewer, attested=True)
     article.refresh_from_db()
 
     assert sitemap_entries(client, "articles")[url] == local_day(
@@ -201,7 +201,7 @@ def test_drafts_and_withdrawn_articles_never_appear_in_the_feed(
     )
     assert "pangolins" in client.get("/feed/").content.decode()
 
-    workflow.unpublish(live, user=editor)
+    workflow.unpublish(live, user=editor, comment="Withdrawn for a test.")
     content = client.get("/feed/").content.decode()
 
     for word in ("wombats", "Wombatish", "axolotls", "pangolins"):
@@ -222,7 +222,7 @@ def test_an_unpublished_edit_does_not_reach_the_feed(client, article, editor):
 def test_a_re_review_is_a_new_item_that_says_so(client, article, reviewer):
     [before] = feed_items(client)
 
-    workflow.reconfirm_review(article, user=reviewer)
+    workflow.reconfirm_review(article, user=reviewer, attested=True)
     article.refresh_from_db()
     [after] = feed_items(client)
 
@@ -330,7 +330,7 @@ def test_the_index_counts_and_dates_only_live_articles(
         == newest.live_version.published_at
     )
 
-    workflow.unpublish(newest, user=editor)
+    workflow.unpublish(newest, user=editor, comment="Withdrawn for a test.")
     after = index_entries()
 
     assert "http://testserver/sitemap-articles.xml?p=2" not in after

@@ -43,7 +43,7 @@ def take_to_stage(article, stage, *, editor, reviewer):
 
 
 def withdraw_and_republish(article, *, editor, reviewer):
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     workflow.submit_for_review(
         article, user=editor, change_summary=update_summary(article)
     )
@@ -72,7 +72,7 @@ def test_public_returns_exactly_the_articles_with_a_live_version(editor, reviewe
     pending_edits.save()
     workflow.record_edit(pending_edits, user=editor)
     withdrawn = make_published(editor=editor, reviewer=reviewer)
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     republished = withdraw_and_republish(
         make_published(editor=editor, reviewer=reviewer),
         editor=editor,
@@ -103,7 +103,7 @@ def test_live_returns_exactly_the_current_version_of_each_public_article(
     take_to_stage(ArticleFactory(), Status.APPROVED, editor=editor, reviewer=reviewer)
     published = make_published(editor=editor, reviewer=reviewer)
     withdrawn = make_published(editor=editor, reviewer=reviewer)
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     republished = withdraw_and_republish(
         make_published(editor=editor, reviewer=reviewer),
         editor=editor,
@@ -450,7 +450,7 @@ def test_clean_refuses_a_slug_that_another_articles_live_version_uses(editor, re
     moved.slug = "taken-address"
     moved.clean()  # an article may keep the address of its own live version
 
-    workflow.unpublish(moved, user=editor)
+    workflow.unpublish(moved, user=editor, comment="Withdrawn for a test.")
     other.clean()  # a withdrawn article no longer holds its address
 
 
@@ -487,7 +487,7 @@ def test_overdue_for_review_returns_exactly_the_live_versions_past_their_date(
     withdrawn = make_published(
         editor=editor, reviewer=reviewer, review_interval_months=1
     )
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     withdrawn_version = withdrawn.versions.get()
     assert due_soon.next_review_due == add_months(today, 1)
     assert due_later.next_review_due == add_months(today, 12)

@@ -89,7 +89,7 @@ def test_a_new_version_gets_a_new_block_and_withdrawal_drops_it(
         "Newer explanation." in client.get(article.get_absolute_url()).content.decode()
     )
 
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     assert not ArticlePage.objects.filter(article=article).exists()
     assert client.get(article.get_absolute_url()).status_code == 410
 
@@ -99,7 +99,7 @@ def test_a_periodic_review_stores_the_new_review_dates(article, editor):
 
     second = make_reviewer(username="second-reviewer")
     before = stored_html(article)
-    workflow.reconfirm_review(article, user=second)
+    workflow.reconfirm_review(article, user=second, attested=True)
     article.refresh_from_db()
     page = ArticlePage.objects.get(article=article)
     assert page.version_id == article.live_version_id
@@ -124,7 +124,7 @@ def test_related_blocks_follow_their_targets_title_and_withdrawal(
     assert "Is the second renamed?" in stored_html(first)
     assert "Is the second linked?" not in stored_html(first)
 
-    workflow.unpublish(second, user=editor)
+    workflow.unpublish(second, user=editor, comment="Withdrawn for a test.")
     assert second.slug not in stored_html(first)
     html = client.get(first.get_absolute_url()).content.decode()
     assert "Is the second renamed?" not in html

@@ -61,7 +61,7 @@ def test_a_withdrawn_article_answers_410_at_every_address_it_had(
 ):
     first = article.live_version.get_absolute_url()
     republish_with_slug(article, "second-address", editor)
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     for url in (first, "/questions/second-address/"):
         response = client.get(url)
         assert response.status_code == 410

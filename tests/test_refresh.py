@@ -92,7 +92,10 @@ def test_create_submit_approve_publish_over_http_refreshes_once(
 def test_a_withdrawal_over_http_refreshes_once(client, editor, neighbours, counted):
     withdrawn = neighbours[0]
     client.force_login(editor)
-    client.post(workflow_url(withdrawn), {"transition": "unpublish"})
+    client.post(
+        reverse("admin:articles_article_withdraw", args=[withdrawn.pk]),
+        {"reason": "Out of date."},
+    )
     withdrawn.refresh_from_db()
     assert withdrawn.live_version is None
     assert counted() == (1, 1)
@@ -104,7 +107,9 @@ def test_a_withdrawal_over_http_refreshes_once(client, editor, neighbours, count
 
 
 def test_a_periodic_re_review_refreshes_once(editor, article, counted):
-    workflow.reconfirm_review(article, user=make_reviewer(), comment="Still right")
+    workflow.reconfirm_review(
+        article, user=make_reviewer(), attested=True, comment="Still right"
+    )
     assert counted() == (1, 1)
 
 

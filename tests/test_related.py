@@ -55,7 +55,7 @@ def test_withdrawing_an_article_removes_every_link_to_it_at_once(client, demo, e
     withdrawn = demo[0]
     title = withdrawn.live_version.title
     assert any(title in related_titles(client, a) for a in demo[1:])
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     assert RelatedLink.objects.filter(target=withdrawn).count() == 0
     for article in demo[1:]:
         titles = related_titles(client, article)
@@ -240,7 +240,7 @@ def test_a_picked_article_shows_again_when_it_is_published_again(
     picked = make_published(editor=editor, reviewer=reviewer, title="Is pasta healthy?")
     RelatedPick.objects.create(article=subject, target=picked, position=1)
     refresh.links_changed(subject)
-    workflow.unpublish(picked, user=editor)
+    workflow.unpublish(picked, user=editor, comment="Withdrawn for a test.")
     assert "Is pasta healthy?" not in related_titles(client, subject)
 
     picked.refresh_from_db()

@@ -220,7 +220,7 @@ def test_never_finds_an_approved_edit_of_a_live_article_before_it_is_published(
 
 def test_never_finds_withdrawn_articles(publish, editor):
     article = publish(title="Is zygomatic pain common?")
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
 
     assert found_titles("zygomatic") == []
 
@@ -241,7 +241,7 @@ def test_finds_only_the_new_text_of_an_article_whose_new_version_replaced_it(
 
 def test_a_periodic_review_keeps_the_article_findable_once(publish):
     article = publish(title="Is zygomatic pain common?")
-    workflow.reconfirm_review(article, user=make_reviewer())
+    workflow.reconfirm_review(article, user=make_reviewer(), attested=True)
     article.refresh_from_db()
     index_version(article.live_version)
 

@@ -58,7 +58,7 @@ def test_a_profile_lists_exactly_the_public_articles_written_or_reviewed(
     withdrawn = make_published(
         editor=editor, reviewer=reviewer_user, author=writer, title="Is it gone?"
     )
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     ArticleFactory(author=writer, title="Is it only a draft?")
     make_published(editor=editor, title="Is it someone else's?")
 
@@ -80,7 +80,7 @@ def test_a_person_without_public_articles_has_no_public_profile(client, editor):
     assert client.get(nobody.get_absolute_url()).status_code == 404
     article = make_published(editor=editor, author=nobody)
     assert client.get(nobody.get_absolute_url()).status_code == 200
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     assert client.get(nobody.get_absolute_url()).status_code == 404
 
 
@@ -403,7 +403,7 @@ def test_editors_cannot_change_policy_pages(client, editor):
 
 def test_review_dates_sit_at_the_bottom_and_follow_a_periodic_review(client, article):
     second = make_reviewer(username="periodic")
-    workflow.reconfirm_review(article, user=second)
+    workflow.reconfirm_review(article, user=second, attested=True)
     article.refresh_from_db()
     version = article.live_version
     html = page(client, article.get_absolute_url())

@@ -328,7 +328,7 @@ def test_withdrawn_article_answers_410_and_leaves_home_and_topic_pages(
 def test_withdrawing_a_topics_only_article_removes_the_topic_page(
     client, editor, article
 ):
-    workflow.unpublish(article, user=editor)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     assert_not_found(client.get(article.topic.get_absolute_url()))
     assert article.topic.name not in page(client, "/")
 

@@ -444,12 +444,12 @@ def test_withdrawing_takes_the_article_off_the_site_and_keeps_its_versions(
 
 def test_only_live_articles_can_be_withdrawn(editor, draft):
     with pytest.raises(workflow.TransitionNotAllowed, match="is not published"):
-        workflow.unpublish(draft, user=editor)
+        workflow.unpublish(draft, user=editor, comment="Withdrawn for a test.")
 
 
 def test_reviewer_without_publish_permission_cannot_withdraw(reviewer, article):
     with pytest.raises(PermissionDenied):
-        workflow.unpublish(article, user=reviewer)
+        workflow.unpublish(article, user=reviewer, comment="Withdrawn for a test.")
     assert Article.objects.get(pk=article.pk).live_version is not None
 
 
@@ -459,7 +459,9 @@ def test_reviewer_without_publish_permission_cannot_withdraw(reviewer, article):
 def test_reviewer_reconfirms_unchanged_text_with_new_review_dates(editor, article):
     second_reviewer = make_reviewer()
     first = article.live_version
-    workflow.reconfirm_review(article, user=second_reviewer, comment="Still right")
+    workflow.reconfirm_review(
+        article, user=second_reviewer, attested=True, comment="Still right"
+    )
     article.refresh_from_db()
     version = article.live_version
     assert version.number == 2 and version.kind == ArticleVersion.Kind.REREVIEW
@@ -478,17 +480,17 @@ def test_reviewer_who_edited_the_live_text_cannot_reconfirm_it(editor, reviewer)
     workflow.approve_medical_review(article, user=make_reviewer())
     workflow.publish(article, user=editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
-        workflow.reconfirm_review(article, user=reviewer)
+        workflow.reconfirm_review(article, user=reviewer, attested=True)
 
 
 def test_only_published_articles_can_be_reconfirmed(reviewer, draft):
     with pytest.raises(workflow.TransitionNotAllowed, match="Only published"):
-        workflow.reconfirm_review(draft, user=reviewer)
+        workflow.reconfirm_review(draft, user=reviewer, attested=True)
 
 
 def test_editor_cannot_reconfirm(editor, article):
     with pytest.raises(PermissionDenied):
-        workflow.reconfirm_review(article, user=editor)
+        workflow.reconfirm_review(article, user=editor, attested=True)
 
 
 # restore_draft
@@ -543,8 +545,8 @@ def test_every_transition_leaves_a_log_entry_with_from_and_to(editor, reviewer):
     )
     workflow.approve_medical_review(article, user=reviewer)
     workflow.publish(article, user=editor)
-    workflow.reconfirm_review(article, user=make_reviewer())
-    workflow.unpublish(article, user=editor)
+    workflow.reconfirm_review(article, user=make_reviewer(), attested=True)
+    workflow.unpublish(article, user=editor, comment="Withdrawn for a test.")
     log = [
         (e.action, e.from_status, e.to_status)
         for e in ReviewEvent.objects.filter(article=article).order_by("at", "id")
@@ -566,7 +568,7 @@ def test_overdue_versions_are_exactly_the_live_ones_past_their_due_date(
     due_soon = make_published(editor=editor, reviewer=reviewer)
     overdue = make_published(editor=editor, reviewer=reviewer)
     withdrawn = make_published(editor=editor, reviewer=reviewer)
-    workflow.unpublish(withdrawn, user=editor)
+    workflow.unpublish(withdrawn, user=editor, comment="Withdrawn for a test.")
     today = overdue.live_version.next_review_due + datetime.timedelta(days=1)
     # Test setup only: QuerySet.update bypasses the versions' immutability guard.
     ArticleVersion.objects.filter(pk=due_soon.live_version.pk).update(

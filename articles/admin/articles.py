@@ -25,21 +25,30 @@ from articles.admin.article_forms import (
     plain_language_report,
 )
 from articles.admin.public_changes import CollectsPublicChanges
+from articles.admin.review_pages import ReviewPages
 from articles.models import (
     Article,
     ArticleVersion,
     DraftRevision,
+    ReviewEvent,
 )
 from articles.publishing import refresh
-from articles.publishing import stored_pages as pages
-from articles.review import four_eyes, workflow
-from articles.review.diff import diff_content
+from articles.review import workflow
 from articles.text.rendering import render_markdown
 from articles.transfer import into_drafts as importing
 
+# Transitions that need more than a click: their own page shows what is at
+# stake and asks for a reason or an attestation.
+CONFIRMED_ON_THEIR_OWN_PAGE = {
+    "unpublish": "admin:articles_article_withdraw",
+    "reconfirm": "admin:articles_article_reconfirm",
+}
+# Decided on the review page, with the changes on screen.
+ON_THE_REVIEW_PAGE = ("approve", "request_changes")
+
 
 @admin.register(Article)
-class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
+class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -142,7 +151,15 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        approved_by = form.instance.approved_by if change else None
         article = workflow.record_edit(form.instance, user=request.user)
+        if approved_by is not None and article.approved_by is None:
+            self.message_user(
+                request,
+                f"The text changed, so the approval by {approved_by.get_full_name() or approved_by.get_username()} "
+                "no longer applies. Submit it for review again when it is ready.",
+                messages.WARNING,
+            )
         if article.is_public():
             # Picks and tags are not reviewed text: they apply at once.
             refresh.links_changed(article)
@@ -168,6 +185,21 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
                 name="articles_article_review",
             ),
             path(
+                "<int:article_id>/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:article_id>/withdraw/",
+                self.collecting_view(self.withdraw_view),
+                name="articles_article_withdraw",
+            ),
+            path(
+                "<int:article_id>/reconfirm/",
+                self.collecting_view(self.reconfirm_view),
+                name="articles_article_reconfirm",
+            ),
+            path(
                 "<int:article_id>/versions/<int:number>/",
                 view(self.version_view),
                 name="articles_article_version",
@@ -188,15 +220,27 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
 
     def _workflow_context(self, request, article):
         user = request.user
-        # The workflow says which transitions apply; approval and requests for
-        # changes live on the review page.
+        # The workflow says which transitions apply; some are decided on their
+        # own pages (review, withdrawal, periodic review): those are links.
+        available = workflow.available_transitions(article, user)
         buttons = [
             (name, workflow.TRANSITIONS[name][0])
-            for name in workflow.available_transitions(article, user)
-            if name not in ("approve", "request_changes")
+            for name in available
+            if name not in ON_THE_REVIEW_PAGE
+            and name not in CONFIRMED_ON_THEIR_OWN_PAGE
         ]
         return {
             "workflow_buttons": buttons,
+            "may_withdraw": "unpublish" in available,
+            "may_reconfirm": "reconfirm" in available,
+            "may_decide": any(name in ON_THE_REVIEW_PAGE for name in available),
+            "changes_requested": article.events.filter(
+                action=ReviewEvent.Action.REQUEST_CHANGES
+            )
+            .select_related("user")
+            .first()
+            if article.status == Article.Status.CHANGES_REQUESTED
+            else None,
             "asks_change_summary": any(name == "submit" for name, _ in buttons),
             "republishing": article.versions.filter(
                 kind=ArticleVersion.Kind.PUBLICATION
@@ -222,6 +266,8 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
         if name not in workflow.TRANSITIONS:
             self.message_user(request, "Unknown action.", messages.ERROR)
             return redirect("admin:articles_article_change", article.pk)
+        if name in CONFIRMED_ON_THEIR_OWN_PAGE:
+            return redirect(CONFIRMED_ON_THEIR_OWN_PAGE[name], article.pk)
         label, transition, _, _ = workflow.TRANSITIONS[name]
         kwargs = {
             "user": request.user,
@@ -243,58 +289,6 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
                 request, f"{label}: done for “{article}”.", messages.SUCCESS
             )
         return redirect("admin:articles_article_change", article.pk)
-
-    def review_view(self, request, article_id):
-        """What changed since the live version, and the reviewer's decision."""
-        article = self._get_article(request, article_id)
-        live = article.live_version
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Review: {article}",
-            "article": article,
-            "live": live,
-            "diffs": diff_content(
-                live.content() if live else None, article.approval_content()
-            ),
-            "content_hash": article.approval_hash(),
-            "can_review": request.user.has_perm("articles.review_article"),
-            "four_eyes_conflict": four_eyes.approval_conflict(article, request.user),
-            "in_review": article.status == Article.Status.IN_REVIEW,
-            "plain_language": plain_language_report(article),
-        }
-        return TemplateResponse(request, "admin/articles/article/review.html", context)
-
-    def version_view(self, request, article_id, number):
-        """A past or present public version, exactly as visitors saw it."""
-        article = self._get_article(request, article_id)
-        version = get_object_or_404(
-            ArticleVersion.objects.select_related("topic", "author", "reviewer"),
-            article=article,
-            number=number,
-        )
-        later = article.versions.filter(number__gt=number).order_by("number").first()
-        if article.live_version_id == version.pk:
-            state = "live now"
-        elif later is not None:
-            state = (
-                f"replaced by version {later.number} on {later.published_at:%-d %B %Y}"
-            )
-        else:
-            state = (
-                f"withdrawn on {article.withdrawn_at:%-d %B %Y}"
-                if article.withdrawn_at
-                else "not live"
-            )
-        banner = (
-            f"Version {version.number} of this article, published "
-            f"{timezone.localtime(version.published_at):%-d %B %Y %H:%M} ({state})."
-        )
-        return TemplateResponse(
-            request,
-            "articles/article_detail.html",
-            pages.preview_context(version, banner=banner, article=article),
-        )
 
     @method_decorator(require_POST)
     def restore_view(self, request, article_id, number):
@@ -375,19 +369,19 @@ class ArticleAdmin(CollectsPublicChanges, admin.ModelAdmin):
         self._run_transition(request, queryset, "publish")
 
     @admin.action(
-        description="Withdraw selected from the site", permissions=["publish"]
+        description="Withdraw selected from the site…", permissions=["publish"]
     )
     def unpublish_selected(self, request, queryset):
-        self._run_transition(request, queryset, "unpublish")
+        return self.withdraw_selected(request, queryset)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
-    def _run_transition(self, request, queryset, name):
+    def _run_transition(self, request, queryset, name, **kwargs):
         label, transition, _, _ = workflow.TRANSITIONS[name]
         for article in queryset:
             try:
-                transition(article, user=request.user)
+                transition(article, user=request.user, **kwargs)
             except (workflow.TransitionNotAllowed, PermissionDenied) as error:
                 self.message_user(request, f"{label}: {error}", messages.ERROR)
             else:

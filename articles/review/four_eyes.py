@@ -49,3 +49,15 @@ def approval_conflict(article: Article, user: AbstractBaseUser) -> str:
         writer_ids=contributor_ids_since_last_approval(article),
         user=user,
     )
+
+
+def reconfirm_conflict(article: Article, user: AbstractBaseUser) -> str:
+    """Why `user` may not confirm the live text in a periodic review, or ""."""
+    live = article.live_version
+    return conflict(
+        reviewer=Person.objects.filter(user=user).first(),
+        author=live.author,
+        writer_ids=live.contributor_ids,
+        user=user,
+        doing="confirm",
+    )

@@ -11,27 +11,43 @@ from articles.models import Article, ArticleVersion, ReviewEvent
 from articles.publishing import refresh
 from articles.review import four_eyes, steps, versioning
 
+# Kept in the log with each re-confirmation: what the reviewer stated.
+ATTESTATION = (
+    "Attested: I have read the live text and its sources, and it is still "
+    "medically accurate."
+)
+
 
 @transaction.atomic
 def reconfirm_review(
-    article: Article, *, user: AbstractBaseUser, comment: str = ""
+    article: Article,
+    *,
+    user: AbstractBaseUser,
+    attested: bool,
+    comment: str = "",
+    seen_content_hash: str | None = None,
 ) -> Article:
-    """A reviewer confirms the live text is still right: new review dates, same words."""
+    """A reviewer confirms the live text is still right: new review dates, same
+    words. `attested` is their statement that they read the text and its
+    sources; `seen_content_hash` the live text they read (refused if it moved)."""
     steps.require(user, "review_article", "record a periodic review")
+    if not attested:
+        raise steps.TransitionNotAllowed(
+            "Confirm that you have read the text and its sources and that it is "
+            "still medically accurate."
+        )
     current = steps.lock(article)
     live = current.live_version
     if not steps.is_live(current):
         raise steps.TransitionNotAllowed(
             "Only published articles have periodic reviews."
         )
+    if seen_content_hash is not None and seen_content_hash != live.content_hash:
+        raise steps.TransitionNotAllowed(
+            "The live text changed while you were reading it. Read it again and confirm."
+        )
     reviewer = steps.reviewer_profile(user)
-    if conflict := four_eyes.conflict(
-        reviewer=reviewer,
-        author=live.author,
-        writer_ids=live.contributor_ids,
-        user=user,
-        doing="confirm",
-    ):
+    if conflict := four_eyes.reconfirm_conflict(current, user):
         raise steps.TransitionNotAllowed(conflict)
     now = timezone.now()
     version = versioning.next_version(
@@ -50,7 +66,7 @@ def reconfirm_review(
         user=user,
         action=ReviewEvent.Action.RECONFIRM,
         from_status=current.status,
-        comment=comment,
+        comment=" ".join(filter(None, [ATTESTATION, comment.strip()])),
         version=version,
     )
     return current

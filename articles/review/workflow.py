@@ -300,11 +300,15 @@ def publish(
 
 
 @transaction.atomic
-def unpublish(
-    article: Article, *, user: AbstractBaseUser, comment: str = ""
-) -> Article:
-    """Withdraw an article from the public site at once; every version is kept."""
+def unpublish(article: Article, *, user: AbstractBaseUser, comment: str) -> Article:
+    """Withdraw an article from the public site at once; every version is kept.
+    The reason (`comment`) is required: it is what the log tells the next
+    editor, reviewer or auditor about why readers lost this page."""
     steps.require(user, "publish_article", "withdraw articles")
+    if not comment.strip():
+        raise TransitionNotAllowed(
+            "Say why the article is withdrawn: a reason is required (it is kept in the log)."
+        )
     current = steps.lock(article)
     if not is_live(current):
         raise TransitionNotAllowed(f"“{current}” is not published.")

@@ -4,7 +4,8 @@ Python-Markdown turns the text into HTML (tables, sane lists, heading ids), then
 nh3 keeps only the tags, attributes and URL schemes listed here. Anything else,
 such as <script>, event handlers or javascript: links, is removed, so a page can
 mark the result safe. The admin's live preview uses the same function, so an
-editor sees exactly what a visitor will.
+editor sees exactly what a visitor will (articles/text/images.py adds only a
+notice where an image, which is not supported yet, would silently vanish).
 
 Care cards and callouts (``/// urgent`` ... ``///``) come from
 articles/text/callouts.py; their classes are the only ones nh3 lets through.
@@ -12,6 +13,7 @@ The Markdown extensions and heading ids are set up in articles/text/converter.py
 """
 
 import nh3
+from markdown.extensions import Extension
 
 from articles.text.callouts import CalloutExtension
 from articles.text.converter import markdown_converter
@@ -51,12 +53,14 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "templat
 MAX_MARKDOWN_LENGTH = 200_000
 
 
-def render_markdown(text: str) -> str:
-    """Render an editor's Markdown to HTML that is safe to show to visitors."""
+def render_markdown(text: str, *extensions: Extension) -> str:
+    """Render an editor's Markdown to HTML that is safe to show to visitors.
+    `extensions` join this one render (the admin preview's image notices,
+    articles/text/images.py); the sanitiser still has the last word."""
     if not text:
         return ""
     callouts = CalloutExtension()
-    html = markdown_converter(callouts).convert(text)
+    html = markdown_converter(callouts, *extensions).convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
