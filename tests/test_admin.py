@@ -50,6 +50,8 @@ NO_INLINES = (
     inline_data("key_takeaways", [])
     | inline_data("faqs", [])
     | inline_data("references", [])
+    # Editors pick related questions, so their form has these rows too.
+    | inline_data("related_picks", [])
 )
 
 
@@ -88,7 +90,11 @@ def change_data(article, **overrides):
         initial=len(faqs),
         existing_ids=[f.pk for f in faqs],
     )
-    data |= inline_data("key_takeaways", []) | inline_data("references", [])
+    data |= (
+        inline_data("key_takeaways", [])
+        | inline_data("references", [])
+        | inline_data("related_picks", [])
+    )
     return data | overrides
 
 
@@ -125,6 +131,7 @@ def test_editor_creates_an_article_with_faqs_takeaways_and_references(client, ed
             }
         ],
     )
+    data |= inline_data("related_picks", [])
 
     response = client.post(ADD_URL, data)
 
@@ -340,14 +347,14 @@ def test_reviewer_who_edited_is_refused_with_a_message(client, editor, reviewer,
 def test_review_page_shows_the_changes_with_numbers_made_prominent(
     client, editor, reviewer, article
 ):
-    article.body = article.body + "\nTake 20 tablets.\n"
+    assert 'explanation.<ins class="flip">\n\nTake 20 tablets.</ins>' in html
     article.save()
     workflow.record_edit(article, user=editor)
     client.force_login(reviewer)
     html = client.get(
         reverse("admin:articles_article_review", args=[article.pk])
     ).content.decode()
-    assert '<ins class="flip">\nTake 20 tablets.\n</ins>' in html
+    assert '<ins class="flip">\nTake 20 tablets.</ins>' in html
     assert "number added: 20" in html
 
 

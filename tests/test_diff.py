@@ -297,7 +297,7 @@ def test_short_unchanged_stretches_are_shown_whole():
     old = "a\nb\nc\nd\ne\n"
     html, _ = diff_text(old, old.replace("c", "C"))
     assert "diff-skip" not in html
-    assert html.startswith("a\nb\n") and html.endswith("d\ne\n")
+    assert html.startswith("a\nb\n") and html.endswith("d\ne")
 
 
 def test_inserting_a_faq_marks_only_that_faq_and_raises_no_alarms():

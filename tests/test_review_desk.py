@@ -78,7 +78,7 @@ def test_a_re_review_compares_with_what_this_reviewer_saw_last(
     assert "what you saw when you asked for changes" in html
     # Only the new sentence is marked; the unchanged dose is not.
     assert "See a GP after" in html
-    assert '<ins class="flip">\nSee a GP after 3 days.\n</ins>' in html
+    assert 'Take 2 tablets.<ins class="flip">\n\nSee a GP after 3 days.</ins>' in html
     body_diff = html[html.index("<h2>Body</h2>") :]
     assert "<del" not in body_diff.split("</section>")[0]
 

@@ -62,12 +62,11 @@ def text_of(article: Article, key: str) -> dict:
 
 
 def _last_seen(article: Article, user):
-    """The text this reviewer last decided on, when the article has moved on
-    since: (label, content), or None."""
+    """The text on which this reviewer last asked for changes, when the article
+    has moved on since: (label, content), or None. After an approval the
+    baseline is the live version (what that approval put on the site)."""
     event = (
-        article.events.filter(
-            user=user, action__in=[Action.REQUEST_CHANGES, Action.APPROVE]
-        )
+        article.events.filter(user=user, action=Action.REQUEST_CHANGES)
         .order_by("-at", "-id")
         .first()
     )
@@ -129,11 +128,14 @@ class ReviewPages:
             baselines[against] if against else ("nothing: never published", None)
         )
         diffs = diff_content(old, content)
+        in_review = article.status == Article.Status.IN_REVIEW
         submission = (
             article.events.filter(action=Action.SUBMIT)
             .select_related("user")
             .order_by("-at", "-id")
             .first()
+            if in_review
+            else None
         )
         return self._page(
             request,
@@ -155,7 +157,7 @@ class ReviewPages:
             content_hash=article.approval_hash(),
             can_review=user.has_perm("articles.review_article"),
             four_eyes_conflict=four_eyes.approval_conflict(article, user),
-            in_review=article.status == Article.Status.IN_REVIEW,
+            in_review=in_review,
             plain_language=plain_language_report(article),
         )
 

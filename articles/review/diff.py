@@ -139,11 +139,17 @@ def _unchanged(lines: list[str], *, first: bool, last: bool) -> str:
     return html.escape("".join(head)) + marker + html.escape("".join(tail))
 
 
+def _as_read(text: str) -> str:
+    """Text as a reader meets it: browsers send \r\n (text saved before line
+    endings were normalised may hold it), and whitespace after the last word
+    shows nowhere, so neither counts as a change."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
 def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
     """Word-level diff of two texts as safe HTML, plus notes on changed numbers
     and negations, the edits most likely to reverse a medical instruction."""
-    # Browsers send \r\n; text saved before line endings were normalised may hold it.
-    old, new = (t.replace("\r\n", "\n").replace("\r", "\n") for t in (old, new))
+    old, new = _as_read(old), _as_read(new)
     if old == new:
         return html.escape(new), ()
     a, b = _LINE.findall(old), _LINE.findall(new)
@@ -164,7 +170,7 @@ def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _field(label: str, old, new) -> FieldDiff:
-    old, new = ("" if value is None else str(value) for value in (old, new))
+    old, new = ("" if value is None else _as_read(str(value)) for value in (old, new))
     fragment, flips = diff_text(old, new)
     return FieldDiff(label, old != new, fragment, flips)
 
@@ -236,9 +242,8 @@ def _list_diff(label: str, old: list[str], new: list[str]) -> FieldDiff:
         )
         fragments.append(fragment)
         notes += flips
-    return FieldDiff(
-        label, old != new, "\n".join(fragments), tuple(dict.fromkeys(notes))
-    )
+    changed = list(map(_as_read, old)) != list(map(_as_read, new))
+    return FieldDiff(label, changed, "\n".join(fragments), tuple(dict.fromkeys(notes)))
 
 
 def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
