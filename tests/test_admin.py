@@ -347,14 +347,14 @@ def test_reviewer_who_edited_is_refused_with_a_message(client, editor, reviewer,
 def test_review_page_shows_the_changes_with_numbers_made_prominent(
     client, editor, reviewer, article
 ):
-    assert 'explanation.<ins class="flip">\n\nTake 20 tablets.</ins>' in html
+    article.body = article.body + "\nTake 20 tablets.\n"
     article.save()
     workflow.record_edit(article, user=editor)
     client.force_login(reviewer)
     html = client.get(
         reverse("admin:articles_article_review", args=[article.pk])
     ).content.decode()
-    assert '<ins class="flip">\nTake 20 tablets.</ins>' in html
+    assert 'explanation.<ins class="flip">\n\nTake 20 tablets.</ins>' in html
     assert "number added: 20" in html
 
 
