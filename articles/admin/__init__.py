@@ -5,9 +5,17 @@ Review state is read-only here: every button and action calls articles.review.wo
 which holds the rules; this module only turns their refusals into messages.
 """
 
+from django.contrib import admin
+
 # Registering is a side effect of importing each module.
 from articles.admin import (  # noqa: F401
     articles,
+    dashboard,
     login_attempts,
     shown_to_visitors,
 )
+
+# The admin home is each role's dashboard, above Django's list of models. Set
+# while the admin is discovered, before the URLconf reads admin.site.index.
+admin.site.index_template = "admin/dashboard.html"
+admin.site.index = dashboard.with_dashboard(admin.site.index)

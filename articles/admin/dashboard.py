@@ -1,0 +1,348 @@
+"""The admin home: what waits for the signed-in user, section by role.
+
+sections_for() reads each section as one short list with a bounded number of
+queries; only "Waiting for my review" asks the four-eyes rule about each
+article in review, as the article list's "Waiting for my review" filter does
+(review queues are short). admin/dashboard.html shows the sections above
+Django's list of models; with_dashboard() hands them to the admin index.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.timesince import timesince
+
+from articles.admin.article_forms import REVIEW_DUE_SOON_DAYS
+from articles.models import Article, ArticleVersion, DraftRevision, ReviewEvent
+from articles.review import four_eyes, periodic
+
+LIMIT = 10
+Status = Article.Status
+Action = ReviewEvent.Action
+# The lists show titles only; the long texts stay in the database.
+LONG_ARTICLE_FIELDS = ("body", "body_html")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One article in a section: a link, then what the section says about it."""
+
+    title: str
+    url: str
+    detail: str
+    when: datetime.datetime | datetime.date | None
+    when_text: str
+    note: str = ""
+
+    @property
+    def when_iso(self) -> str:
+        """`when` for <time datetime>: whole seconds, as HTML allows."""
+        if isinstance(self.when, datetime.datetime):
+            return timezone.localtime(self.when).isoformat(timespec="seconds")
+        return self.when.isoformat() if self.when else ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with its count, up to LIMIT rows, the words for an empty
+    list, and the article list with the same filter, where there is one."""
+
+    slug: str
+    title: str
+    headings: tuple[str, ...]  # for Row.detail, Row.when and (if any) Row.note
+    rows: list[Row]
+    count: int
+    empty: str
+    see_all_url: str = ""
+    see_all_text: str = ""
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.rows)
+
+
+def sections_for(user, today: datetime.date | None = None) -> list[Section]:
+    """The sections `user`'s permissions concern, in the order they act on them."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    sections = []
+    if user.has_perm("articles.review_article"):
+        sections.append(waiting_for_review(user, now))
+    if user.has_perm("articles.change_article"):
+        sections.append(changes_requested(user))
+    if user.has_perm("articles.publish_article"):
+        sections.append(ready_to_publish())
+    if user.has_perm("articles.review_article"):
+        sections += [overdue_reviews(today), reviews_due_soon(today)]
+    sections.append(recent_work(user))
+    return sections
+
+
+def with_dashboard(index):
+    """Django's admin index view (`index`) with sections_for() in its context."""
+
+    def dashboard_index(request, extra_context=None):
+        context = {"dashboard": sections_for(request.user), **(extra_context or {})}
+        return index(request, extra_context=context)
+
+    return dashboard_index
+
+
+def waiting_for_review(user, now: datetime.datetime) -> Section:
+    """Articles in review that `user` may approve (four eyes), longest waiting first."""
+    in_review = (
+        Article.objects.filter(status=Status.IN_REVIEW)
+        .defer(*LONG_ARTICLE_FIELDS)
+        .select_related("author")
+        .annotate(submitted_at=Subquery(_latest(Action.SUBMIT).values("at")[:1]))
+        .order_by(F("submitted_at").asc(nulls_first=True), "pk")
+    )
+    allowed = [a for a in in_review if not four_eyes.approval_conflict(a, user)]
+    shown = _with_latest_event(allowed[:LIMIT], Action.SUBMIT)
+    return Section(
+        slug="waiting-for-review",
+        title="Waiting for my review",
+        headings=("Submitted by", "Waiting", "Submitter's comment"),
+        rows=[
+            Row(
+                title=article.title,
+                url=reverse("admin:articles_article_review", args=[article.pk]),
+                detail=_name(event.user) if event else "",
+                when=event.at if event else None,
+                when_text=timesince(event.at, now, depth=1) if event else "",
+                note=event.comment if event else "",
+            )
+            for article, event in shown
+        ],
+        count=len(allowed),
+        empty="Nothing is waiting for your review.",
+        see_all_url=_article_list(queue="mine"),
+        see_all_text="All articles waiting for my review",
+    )
+
+
+def changes_requested(user) -> Section:
+    """Articles sent back to the editors whose text `user` wrote or submitted."""
+    sent_back = (
+        Article.objects.filter(status=Status.CHANGES_REQUESTED)
+        .only("pk", "title")
+        .annotate(
+            writer_ids=Subquery(
+                DraftRevision.objects.filter(article=OuterRef("pk"))
+                .order_by("-number")
+                .values("responsible_ids")[:1]
+            ),
+            submitter_id=Subquery(_latest(Action.SUBMIT).values("user_id")[:1]),
+            requested_at=Subquery(_latest(Action.REQUEST_CHANGES).values("at")[:1]),
+        )
+        .order_by(F("requested_at").desc(nulls_last=True), "pk")
+    )
+    mine = [
+        article
+        for article in sent_back
+        if user.pk in (article.writer_ids or []) or article.submitter_id == user.pk
+    ]
+    shown = _with_latest_event(mine[:LIMIT], Action.REQUEST_CHANGES)
+    return Section(
+        slug="changes-requested",
+        title="Changes requested on my articles",
+        headings=("Asked by", "Asked on", "Reviewer's comment"),
+        rows=[
+            Row(
+                title=article.title,
+                url=_change_url(article.pk),
+                detail=_name(event.user) if event else "",
+                when=event.at if event else None,
+                when_text=_at(event.at) if event else "",
+                note=event.comment if event else "",
+            )
+            for article, event in shown
+        ],
+        count=len(mine),
+        empty="No reviewer has asked for changes to your articles.",
+        see_all_url=_article_list(status=Status.CHANGES_REQUESTED),
+        see_all_text="All articles with changes requested (everyone's)",
+    )
+
+
+def ready_to_publish() -> Section:
+    """Approved articles not yet published, longest approved first."""
+    approved = (
+        Article.objects.filter(status=Status.APPROVED)
+        .defer(*LONG_ARTICLE_FIELDS)
+        .select_related("approved_by")
+        .order_by("approved_at", "pk")
+    )
+    return Section(
+        slug="ready-to-publish",
+        title="Approved, ready to publish",
+        headings=("Approved by", "Approved on"),
+        rows=[
+            Row(
+                title=article.title,
+                url=_change_url(article.pk),
+                detail=_name(article.approved_by),
+                when=article.approved_at,
+                when_text=_at(article.approved_at),
+            )
+            for article in approved[:LIMIT]
+        ],
+        count=approved.count(),
+        empty="No approved articles are waiting to be published.",
+        see_all_url=_article_list(queue="approved"),
+        see_all_text="All approved articles not yet published",
+    )
+
+
+def overdue_reviews(today: datetime.date) -> Section:
+    """Live versions past their periodic review date (periodic.overdue_versions)."""
+    return _review_section(
+        periodic.overdue_versions(today),
+        today,
+        slug="overdue",
+        queue="overdue",
+        title="Overdue for periodic review",
+        empty="No periodic reviews are overdue.",
+        see_all_text="All articles overdue for periodic review",
+    )
+
+
+def reviews_due_soon(today: datetime.date) -> Section:
+    """Live versions whose periodic review falls due within REVIEW_DUE_SOON_DAYS
+    (the same days as the article list's "due soon" filter)."""
+    soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
+    due = (
+        ArticleVersion.objects.live()
+        .filter(next_review_due__gte=today, next_review_due__lte=soon)
+        .order_by("next_review_due", "title")
+    )
+    return _review_section(
+        due,
+        today,
+        slug="due-soon",
+        queue="due_soon",
+        title=f"Periodic review due within {REVIEW_DUE_SOON_DAYS} days",
+        empty=f"No periodic reviews fall due in the next {REVIEW_DUE_SOON_DAYS} days.",
+        see_all_text=f"All articles due for review within {REVIEW_DUE_SOON_DAYS} days",
+    )
+
+
+def recent_work(user) -> Section:
+    """`user`'s latest review decisions and saved drafts, newest first."""
+    events = (
+        ReviewEvent.objects.filter(user=user)
+        .select_related("article")
+        .only("action", "at", "comment", "article", "article__title")
+        .order_by("-at", "-id")[:LIMIT]
+    )
+    revisions = (
+        DraftRevision.objects.filter(saved_by=user)
+        .select_related("article")
+        .only("number", "saved_at", "article", "article__title")
+        .order_by("-saved_at", "-id")[:LIMIT]
+    )
+    rows = [
+        Row(
+            title=event.article.title,
+            url=_change_url(event.article_id),
+            detail=event.get_action_display(),
+            when=event.at,
+            when_text=_at(event.at),
+            note=event.comment,
+        )
+        for event in events
+    ] + [
+        Row(
+            title=revision.article.title,
+            url=_change_url(revision.article_id),
+            detail=f"Saved draft revision {revision.number}",
+            when=revision.saved_at,
+            when_text=_at(revision.saved_at),
+        )
+        for revision in revisions
+    ]
+    rows = sorted(rows, key=lambda row: row.when, reverse=True)[:LIMIT]
+    return Section(
+        slug="recent-work",
+        title="My recent work",
+        headings=("What I did", "When", "Comment"),
+        rows=rows,
+        count=len(rows),
+        empty="You have not edited, submitted or reviewed anything yet.",
+    )
+
+
+def _review_section(versions, today, *, queue: str, **texts) -> Section:
+    # Titles and dates only: no bodies, and none of overdue_versions()'s joins.
+    versions = versions.select_related(None).only(
+        "article_id", "title", "reviewer_name", "next_review_due"
+    )
+    return Section(
+        headings=("Last reviewed by", "Review due"),
+        rows=[
+            Row(
+                title=version.title,
+                url=_change_url(version.article_id),
+                detail=version.reviewer_name,
+                when=version.next_review_due,
+                when_text=_due(version.next_review_due, today),
+            )
+            for version in versions[:LIMIT]
+        ],
+        count=versions.count(),
+        see_all_url=_article_list(queue=queue),
+        **texts,
+    )
+
+
+def _latest(action: str):
+    """The article's events of `action`, newest first, for a Subquery."""
+    return ReviewEvent.objects.filter(article=OuterRef("pk"), action=action).order_by(
+        "-at", "-id"
+    )
+
+
+def _with_latest_event(articles: list[Article], action: str):
+    """Pairs of (article, its latest `action` event with its user, or None),
+    in one query for all of them."""
+    latest = Prefetch(
+        "events",
+        queryset=ReviewEvent.objects.filter(action=action)
+        .select_related("user")
+        .order_by("-at", "-id")[:1],
+        to_attr="latest_events",
+    )
+    prefetch_related_objects(articles, latest)
+    return [(a, a.latest_events[0] if a.latest_events else None) for a in articles]
+
+
+def _article_list(**query) -> str:
+    return f"{reverse('admin:articles_article_changelist')}?{urlencode(query)}"
+
+
+def _change_url(article_id: int) -> str:
+    return reverse("admin:articles_article_change", args=[article_id])
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _at(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%-d %b %Y %H:%M}"
+
+
+def _due(day: datetime.date, today: datetime.date) -> str:
+    days = (day - today).days
+    if days < 0:
+        late = -days
+        return f"{day:%-d %b %Y}, {late} day{'s' if late != 1 else ''} overdue"
+    if days == 0:
+        return f"{day:%-d %b %Y}, today"
+    return f"{day:%-d %b %Y}, in {days} day{'s' if days != 1 else ''}"
