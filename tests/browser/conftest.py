@@ -100,6 +100,16 @@ class PageProblems:
     failed_requests: list[str] = field(default_factory=list)
     error_responses: list[tuple[int, str]] = field(default_factory=list)
 
+    def clear(self) -> None:
+        """Forget what was recorded so far (before the next page of a tour)."""
+        for recorded in (
+            self.console_errors,
+            self.page_errors,
+            self.failed_requests,
+            self.error_responses,
+        ):
+            recorded.clear()
+
     def watch(self, page):
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
