@@ -253,7 +253,9 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 # public pages. Image upload is switched off (no URL answers it).
 MARKDOWNX_URLS_PATH = "/admin-tools/markdown-preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-tools/upload-disabled/"
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.text.rendering.render_markdown"
+# The page's own rendering, plus a notice where an image (not supported yet)
+# would silently be left out; articles.web.views.markdown_preview calls it.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.text.images.render_preview"
 MARKDOWNX_SERVER_CALL_LATENCY = 600
 # A fixed-height editor beside its preview, instead of one that grows with the text.
 MARKDOWNX_EDITOR_RESIZABLE = False

@@ -109,9 +109,14 @@ def test_the_review_page_shows_byline_interval_and_the_update_note(
         article, user=editor, change_summary="Clearer dose advice", correction=True
     )
     client.force_login(reviewer)
-    page = client.get(
-        reverse("admin:articles_article_review", args=[article.pk])
-    ).content.decode()
+    url = reverse("admin:articles_article_review", args=[article.pk])
+    # "What changed" (the default) shows the changed parts of the approval...
+    changes = client.get(url).content.decode()
+    assert "<ins>Clearer dose advice</ins>" in changes
+    assert "Marked as a correction" in changes
+    assert "Review interval in months" not in changes
+    # ... and "Source of every field" shows every part, changed or not.
+    page = client.get(url + "?view=source").content.decode()
     assert "Written by: name as printed" in page and article.author.name in page
     assert "Review interval in months" in page
     assert "Public summary of this update" in page

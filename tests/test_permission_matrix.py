@@ -29,7 +29,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import get_resolver, resolve, reverse
 
-from articles.models import Article, ReviewEvent, SitePage, Tag
+from articles.models import Article, PartComment, ReviewEvent, SitePage, Tag
 from articles.review import workflow
 from tests.factories import (
     ArticleFactory,
@@ -53,6 +53,7 @@ OUTCOMES = {
     "404": "404 Not found",
     "405": "405 Method not allowed",
     "->change": "302 to the article's (or object's) admin change page",
+    "->page": "302 to the page where this is confirmed (withdrawal, periodic review)",
     "->index": "302 to the admin index",
     "->public": "302 to the object's public address",
     "done": "the change happened",
@@ -159,9 +160,16 @@ POST  articles.article/workflow:submit              login   login   done      do
 POST  articles.article/workflow:approve             login   login   refused   done      done
 POST  articles.article/workflow:request_changes     login   login   refused   done      done
 POST  articles.article/workflow:publish             login   login   done      refused   done
-POST  articles.article/workflow:unpublish           login   login   done      refused   done
-POST  articles.article/workflow:reconfirm           login   login   refused   done      done
+POST  articles.article/workflow:unpublish           login   login   ->page    ->page    ->page
+POST  articles.article/workflow:reconfirm           login   login   ->page    ->page    ->page
 GET   articles.article/review                       login   login   shown     shown     shown
+GET   articles.article/compare                      login   login   shown     shown     shown
+GET   articles.article/withdraw                     login   login   shown     403       shown
+POST  articles.article/withdraw                     login   login   done      403       done
+GET   articles.article/reconfirm                    login   login   403       shown     shown
+POST  articles.article/reconfirm                    login   login   403       done      done
+GET   articles.article/comments                     login   login   ->change  ->change  ->change
+POST  articles.article/comments                     login   login   done      done      done
 GET   articles.article/version                      login   login   shown     shown     shown
 GET   articles.article/restore                      login   login   405       405       405
 POST  articles.article/restore                      login   login   done      done      done
@@ -270,6 +278,13 @@ CUSTOM_VIEWS = {
             )
         ),
         ("GET", "review"),
+        ("GET", "compare"),
+        ("GET", "withdraw"),
+        ("POST", "withdraw"),
+        ("GET", "reconfirm"),
+        ("POST", "reconfirm"),
+        ("GET", "comments"),
+        ("POST", "comments"),
         ("GET", "version"),
         ("GET", "restore"),
         ("POST", "restore"),
@@ -633,6 +648,12 @@ def model_call(world, label, view) -> Call:
                 "publish_selected": lambda user: event_by(user, target, "publish"),
                 "unpublish_selected": lambda user: event_by(user, target, "unpublish"),
             }.get(name, lambda user: True)
+            # Withdrawal asks first: this is the post from its confirmation page.
+            confirmed = (
+                {"confirm": "withdraw", "reason": "Matrix test."}
+                if name == "unpublish_selected"
+                else {}
+            )
             return Call(
                 "POST",
                 reverse(f"{base}_changelist"),
@@ -641,6 +662,7 @@ def model_call(world, label, view) -> Call:
                     "_selected_action": [str(target.pk)],
                     "index": "0",
                     "post": "yes",
+                    **confirmed,
                 },
                 done=done,
                 # Cleaning up expired login records finds none to delete here.
@@ -712,6 +734,16 @@ def custom_call(world, label, view) -> Call:
     if view.startswith("POST workflow:"):
         name = view.removeprefix("POST workflow:")
         article, extra, action = transitions[name]
+        if name in ("unpublish", "reconfirm"):
+            page = "withdraw" if name == "unpublish" else "reconfirm"
+            return Call(
+                "POST",
+                reverse("admin:articles_article_workflow", args=[article.pk]),
+                data={"transition": name, **extra},
+                redirect_to=reverse(
+                    f"admin:articles_article_{page}", args=[article.pk]
+                ),
+            )
         return Call(
             "POST",
             reverse("admin:articles_article_workflow", args=[article.pk]),
@@ -723,6 +755,45 @@ def custom_call(world, label, view) -> Call:
             "GET",
             reverse("admin:articles_article_review", args=[published.pk]),
             shown="Quillfeather",
+        )
+    if view == "GET compare":
+        return Call(
+            "GET",
+            reverse("admin:articles_article_compare", args=[published.pk])
+            + "?from=v1&to=draft",
+            shown="Quillfeather",
+        )
+    withdraw_path = reverse("admin:articles_article_withdraw", args=[published.pk])
+    if view == "GET withdraw":
+        return Call("GET", withdraw_path, shown='name="reason"')
+    if view == "POST withdraw":
+        return Call(
+            "POST",
+            withdraw_path,
+            data={"reason": "Matrix test."},
+            done=lambda user: event_by(user, published, "unpublish"),
+        )
+    reconfirm_path = reverse("admin:articles_article_reconfirm", args=[published.pk])
+    if view == "GET reconfirm":
+        return Call("GET", reconfirm_path, shown='name="attest"')
+    if view == "POST reconfirm":
+        return Call(
+            "POST",
+            reconfirm_path,
+            data={"attest": "on", "content_hash": published.live_version.content_hash},
+            done=lambda user: event_by(user, published, "reconfirm"),
+        )
+    comments_path = reverse("admin:articles_article_comments", args=[draft.pk])
+    if view == "GET comments":
+        return Call("GET", comments_path, redirect_to=article_change)
+    if view == "POST comments":
+        return Call(
+            "POST",
+            comments_path,
+            data={"action": "add", "part": "body", "text": "Matrix comment."},
+            done=lambda user: PartComment.objects.filter(
+                article_id=draft.pk, author_id=user.pk
+            ).exists(),
         )
     if view == "GET version":
         return Call(
@@ -832,8 +903,8 @@ def workflow_call(world, name) -> Call:
         "approve_medical_review": (world.in_review, {}),
         "request_changes": (world.in_review, {"comment": "Cite the guideline."}),
         "publish": (world.approved, {}),
-        "unpublish": (published, {}),
-        "reconfirm_review": (published, {}),
+        "unpublish": (published, {"comment": "Matrix test."}),
+        "reconfirm_review": (published, {"attested": True}),
         "restore_draft": (draft, {"revision": revision}),
     }
     assert name in calls, f"workflow_call() does not know how to call {name}"
@@ -963,6 +1034,8 @@ def check_request(world, actor, outcome, call: Call):
         location = urllib.parse.urlsplit(response["Location"])
         assert location.netloc in ("", "testserver"), context
         assert location.path == call.redirect_to, context
+    elif outcome == "->page":
+        assert_redirect(response, call.redirect_to, context)
     elif outcome == "->index":
         assert_redirect(response, reverse("admin:index"), context)
     elif outcome == "refused":

@@ -1,5 +1,6 @@
 """The article change form's parts: ordered inlines, the form itself, the
-plain-text import form and the review-queue filter."""
+plain-text import form and the review-queue filter. Every form here stores
+line breaks as "\\n" (NormalisedNewlines)."""
 
 import datetime
 
@@ -22,6 +23,7 @@ from articles.models import (
     Topic,
 )
 from articles.review import four_eyes, plain_language
+from articles.text.newlines import normalise_newlines
 from articles.transfer.plain_text import (
     MAX_INPUT_CHARS,
     ArticleImportError,
@@ -30,11 +32,72 @@ from articles.transfer.plain_text import (
 )
 
 REVIEW_DUE_SOON_DAYS = 30
+NEW_ROW_POSITION_HELP = (
+    "Order on the page: 1 comes first. Leave it empty to add the row last."
+)
+
+
+class NormalisedNewlines:
+    """Text with "\\n" line breaks, before any field is checked; text sent back
+    unchanged stays exactly as stored.
+
+    Browsers send each line break of a textarea as "\\r\\n"; stored text uses
+    "\\n" (articles/text/newlines.py). Normalising the submitted data, not the
+    cleaned values, makes length limits count what is stored and lets a row
+    whose only difference is its line breaks count as unchanged. Text fields
+    also lose the whitespace at their ends (Django strips it), which would
+    change a stored body ending in a line break, as the demo articles do,
+    whenever its form is saved; so text sent back exactly as stored keeps it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        names = [
+            self.add_prefix(name)
+            for name, field in self.fields.items()
+            if isinstance(field, forms.CharField)
+        ]
+        data = self.data.copy()  # a request's QueryDict cannot be changed
+        for name in names:
+            if hasattr(data, "setlist"):
+                values = data.getlist(name)
+                if values:
+                    data.setlist(name, [_normalised(value) for value in values])
+            elif name in data:
+                data[name] = _normalised(data[name])
+        self.data = data
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return cleaned
+        for name, value in cleaned.items():
+            stored = getattr(instance, name, None)
+            if isinstance(value, str) and isinstance(stored, str):
+                stored = normalise_newlines(stored)
+                if value != stored and self[name].data == stored:
+                    cleaned[name] = stored
+        return cleaned
+
+
+def _normalised(value):
+    return normalise_newlines(value) if isinstance(value, str) else value
+
+
+class ArticlePartForm(NormalisedNewlines, forms.ModelForm):
+    """An inline row's form (the inline names the model and fields)."""
 
 
 class OrderedPartFormSet(BaseInlineFormSet):
     """Inline rows with a position: new rows are numbered after the existing ones,
-    two rows may not share a number, and rows can swap places in one save."""
+    two rows may not share a number, and rows can swap places in one save.
+
+    The first blank row shows the next free number. A row added with "Add
+    another" is a copy of empty_form, so its position is left empty instead
+    of the model's default (which every copy would share): an empty position
+    on a new row means "last", and clean() numbers such rows in page order."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +105,17 @@ class OrderedPartFormSet(BaseInlineFormSet):
         start = max(taken, default=0) + 1
         self.initial_extra = [{"position": start + i} for i in range(self.extra)]
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is None:
+            position = form.fields["position"]
+            position.required, position.initial = False, None
+            position.help_text = NEW_ROW_POSITION_HELP
+
     def clean(self):
         super().clean()
         seen = set()
+        unnumbered = []
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
@@ -52,12 +123,17 @@ class OrderedPartFormSet(BaseInlineFormSet):
                 continue
             position = form.cleaned_data.get("position")
             if position is None:
+                if "position" not in form.errors:
+                    unnumbered.append(form)
                 continue
             if position in seen:
                 raise ValidationError(
                     f"Two rows have position {position}. Give each row its own number."
                 )
             seen.add(position)
+        taken = seen | {obj.position for obj in self.get_queryset()}
+        for number, form in enumerate(unnumbered, start=max(taken, default=0) + 1):
+            form.cleaned_data["position"] = form.instance.position = number
 
     def validate_unique(self):
         # Positions are checked across the submitted rows in clean(); the rows'
@@ -83,6 +159,7 @@ class OrderedPartFormSet(BaseInlineFormSet):
 
 class KeyTakeawayInline(admin.TabularInline):
     model = KeyTakeaway
+    form = ArticlePartForm
     formset = OrderedPartFormSet
     extra = 1
     fields = ["position", "text"]
@@ -90,6 +167,7 @@ class KeyTakeawayInline(admin.TabularInline):
 
 class FAQInline(admin.StackedInline):
     model = FAQ
+    form = ArticlePartForm
     formset = OrderedPartFormSet
     extra = 1
     fields = ["position", "question", "answer"]
@@ -98,6 +176,7 @@ class FAQInline(admin.StackedInline):
 
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    form = ArticlePartForm
     formset = OrderedPartFormSet
     extra = 1
     fields = ["position", "citation", "url"]
@@ -132,7 +211,7 @@ def plain_language_report(article: Article):
     )
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(NormalisedNewlines, forms.ModelForm):
     """Refuses a save based on an older copy of the article (optimistic locking)."""
 
     edit_lock = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -179,7 +258,7 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ImportTextForm(forms.Form):
+class ImportTextForm(NormalisedNewlines, forms.Form):
     """Plain text to import: pasted, or uploaded as a .txt file."""
 
     text = forms.CharField(

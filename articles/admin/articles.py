@@ -24,27 +24,20 @@ from articles.admin.article_forms import (
     ReviewQueueFilter,
     plain_language_report,
 )
+from articles.admin.change_form_context import (
+    CONFIRMED_ON_THEIR_OWN_PAGE,
+    change_form_context,
+)
 from articles.admin.public_changes import CollectsPublicChanges
 from articles.admin.review_pages import ReviewPages
 from articles.models import (
     Article,
-    ArticleVersion,
     DraftRevision,
-    ReviewEvent,
 )
 from articles.publishing import refresh
 from articles.review import workflow
-from articles.text.rendering import render_markdown
+from articles.text.images import render_preview
 from articles.transfer import into_drafts as importing
-
-# Transitions that need more than a click: their own page shows what is at
-# stake and asks for a reason or an attestation.
-CONFIRMED_ON_THEIR_OWN_PAGE = {
-    "unpublish": "admin:articles_article_withdraw",
-    "reconfirm": "admin:articles_article_reconfirm",
-}
-# Decided on the review page, with the changes on screen.
-ON_THE_REVIEW_PAGE = ("approve", "request_changes")
 
 
 @admin.register(Article)
@@ -88,7 +81,8 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["articles/admin.css"]}
+        css = {"all": ["articles/admin.css", "articles/admin-preview.css"]}
+        js = ["articles/part_comments.js"]
 
     @admin.display(boolean=True, description="Public")
     def is_public(self, obj):
@@ -185,6 +179,11 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
                 name="articles_article_review",
             ),
             path(
+                "<int:article_id>/comments/",
+                view(self.comments_view),
+                name="articles_article_comments",
+            ),
+            path(
                 "<int:article_id>/compare/",
                 view(self.compare_view),
                 name="articles_article_compare",
@@ -215,42 +214,8 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
         article = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if article is not None:
-            extra_context |= self._workflow_context(request, article)
+            extra_context |= change_form_context(article, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _workflow_context(self, request, article):
-        user = request.user
-        # The workflow says which transitions apply; some are decided on their
-        # own pages (review, withdrawal, periodic review): those are links.
-        available = workflow.available_transitions(article, user)
-        buttons = [
-            (name, workflow.TRANSITIONS[name][0])
-            for name in available
-            if name not in ON_THE_REVIEW_PAGE
-            and name not in CONFIRMED_ON_THEIR_OWN_PAGE
-        ]
-        return {
-            "workflow_buttons": buttons,
-            "may_withdraw": "unpublish" in available,
-            "may_reconfirm": "reconfirm" in available,
-            "may_decide": any(name in ON_THE_REVIEW_PAGE for name in available),
-            "changes_requested": article.events.filter(
-                action=ReviewEvent.Action.REQUEST_CHANGES
-            )
-            .select_related("user")
-            .first()
-            if article.status == Article.Status.CHANGES_REQUESTED
-            else None,
-            "asks_change_summary": any(name == "submit" for name, _ in buttons),
-            "republishing": article.versions.filter(
-                kind=ArticleVersion.Kind.PUBLICATION
-            ).exists(),
-            "plain_language": plain_language_report(article),
-            "can_review": user.has_perm("articles.review_article"),
-            "events": article.events.select_related("user", "version")[:50],
-            "versions": article.versions.select_related("published_by", "reviewer"),
-            "revisions": article.revisions.select_related("saved_by")[:30],
-        }
 
     def _get_article(self, request, article_id, permission="view_article"):
         if not request.user.has_perm(f"articles.{permission}"):
@@ -352,7 +317,7 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
             "form": form,
             "parsed": parsed,
             "summary": importing.summary_lines(parsed) if parsed else [],
-            "body_preview": render_markdown(parsed.body) if parsed else "",
+            "body_preview": render_preview(parsed.body) if parsed else "",
         }
         return TemplateResponse(request, "admin/articles/article/import.html", context)
 

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.admin.article_forms import plain_language_report
 from articles.models import Article, ArticleVersion, ReviewEvent
 from articles.publishing import stored_pages as pages
-from articles.review import four_eyes, workflow
+from articles.review import comments, four_eyes, workflow
 from articles.review.diff import diff_content
 
 Action = ReviewEvent.Action
@@ -155,11 +156,53 @@ class ReviewPages:
             if view == "rendered"
             else "",
             content_hash=article.approval_hash(),
+            part_comments=comments.threads(article),
+            comment_parts=[
+                (key, label) for key, label, _ in comments.parts_of(content)
+            ],
             can_review=user.has_perm("articles.review_article"),
             four_eyes_conflict=four_eyes.approval_conflict(article, user),
             in_review=in_review,
             plain_language=plain_language_report(article),
         )
+
+    def comments_view(self, request, article_id):
+        """Add, answer or resolve a comment on a part of the text (POST only)."""
+        article = self._get_article(request, article_id)
+        # Back to the page the form was on, by name: no return address is read
+        # from the request, so the form cannot be turned into an open redirect.
+        page = "review" if request.POST.get("from_page") == "review" else "change"
+        back = reverse(f"admin:articles_article_{page}", args=[article.pk])
+        if request.method != "POST":
+            return redirect(back)
+        action = request.POST.get("action")
+        text = request.POST.get("text", "")
+        try:
+            if action == "add":
+                comments.add_comment(
+                    article,
+                    user=request.user,
+                    part=request.POST.get("part", ""),
+                    text=text,
+                )
+                done = "Comment added."
+            elif action in ("reply", "resolve"):
+                thread = get_object_or_404(
+                    article.part_comments, pk=request.POST.get("comment") or 0
+                )
+                if action == "reply":
+                    comments.reply(thread, user=request.user, text=text)
+                    done = "Reply added."
+                else:
+                    comments.resolve(thread, user=request.user)
+                    done = "Comment resolved."
+            else:
+                raise workflow.TransitionNotAllowed("Unknown comment action.")
+        except (workflow.TransitionNotAllowed, PermissionDenied) as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect(back)
 
     def compare_view(self, request, article_id):
         """Any two texts of one article, with the review page's field diff."""

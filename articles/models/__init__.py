@@ -56,6 +56,9 @@ from articles.models.public import (
     SitePage,
 )
 
+# isort: split
+from articles.models.comments import PartComment
+
 __all__ = [
     "FAQ",
     "LONG_VERSION_FIELDS",
@@ -65,6 +68,7 @@ __all__ = [
     "MAX_TOPIC_DESCRIPTION_LENGTH",
     "Article",
     "ArticlePage",
+    "PartComment",
     "ArticlePart",
     "ArticleQuerySet",
     "ArticleVersion",

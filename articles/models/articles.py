@@ -21,6 +21,7 @@ from markdownx.models import MarkdownxField
 from articles.models.checks import check_text_fields
 from articles.models.people import Person, Tag, Topic
 from articles.text.callouts import CALLOUT_HELP, callout_problems
+from articles.text.images import image_problems
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 
@@ -229,7 +230,13 @@ class Article(models.Model):
         super().clean()
         # First, so an oversized body never reaches the checks below.
         check_text_fields(self, {"body": MAX_MARKDOWN_LENGTH})
-        if self.body.strip() and not strip_tags(render_markdown(self.body)).strip():
+        problems = image_problems(self.body)
+        # An image-only body says why it is refused below, not that nothing shows.
+        if (
+            not problems
+            and self.body.strip()
+            and not strip_tags(render_markdown(self.body)).strip()
+        ):
             raise ValidationError(
                 {
                     "body": "Nothing of this text would be shown: only markup "
@@ -248,7 +255,7 @@ class Article(models.Model):
             raise ValidationError(
                 {"slug": "Another published article uses this address."}
             )
-        problems = callout_problems(self.body)
+        problems += callout_problems(self.body)
         if problems:
             raise ValidationError({"body": problems})
 

@@ -4,18 +4,43 @@ restoring an earlier draft, importing plain text and loading a backup.
 Content has the shape of Article.content() (and of DraftRevision.content):
 faqs as {question, answer}, key takeaways as text, references as
 {citation, url}. Every row is validated as the admin would validate it.
+write_article() stores line breaks as "\\n" (articles/text/newlines.py); a
+backup load decides for itself (articles/transfer/backup_load.py).
 """
 
 from articles.models.articles import Article
 from articles.models.parts import FAQ, KeyTakeaway, Reference
+from articles.text.newlines import normalise_newlines
 
 TEXT_FIELDS = ["title", "short_answer", "body", "slug"]
 UPDATE_NOTE = {"change_summary": "", "is_correction": False}
+PARTS = ["faqs", "key_takeaways", "references"]
+
+
+def with_newlines_normalised(content: dict) -> dict:
+    """`content` with "\\n" line breaks in its text and in its parts' text;
+    every other key (such as a backup's versions) is left as it is."""
+
+    def normalised(value):
+        if isinstance(value, str):
+            return normalise_newlines(value)
+        if isinstance(value, dict):
+            return {key: normalised(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [normalised(item) for item in value]
+        return value
+
+    names = [*TEXT_FIELDS, "change_summary", *PARTS]
+    return {
+        key: normalised(value) if key in names else value
+        for key, value in content.items()
+    }
 
 
 def write_article(article: Article, content: dict, *, topic, author) -> Article:
     """Set the article's text, address, topic and author byline from `content`,
     validate and save it, then replace its FAQs, takeaways and references."""
+    content = with_newlines_normalised(content)
     for name in TEXT_FIELDS:
         if name in content:
             setattr(article, name, content[name])

@@ -11,6 +11,7 @@ from markdownx.models import MarkdownxField
 from articles.models.articles import Article
 from articles.models.checks import MAX_FAQ_ANSWER_LENGTH, check_text_fields
 from articles.text.callouts import callout_problems
+from articles.text.images import image_problems
 from articles.text.rendering import render_markdown
 
 
@@ -63,7 +64,7 @@ class FAQ(ArticlePart):
 
     def clean(self):
         super().clean()
-        problems = callout_problems(self.answer)
+        problems = image_problems(self.answer) + callout_problems(self.answer)
         if problems:
             raise ValidationError({"answer": problems})
 

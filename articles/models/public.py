@@ -4,6 +4,7 @@ the site itself. Kept apart from the editorial models because most of them are
 recomputed from those and can be thrown away.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +14,7 @@ from markdownx.models import MarkdownxField
 from articles.models.articles import Article
 from articles.models.checks import check_text_fields
 from articles.models.versions import ArticleVersion
+from articles.text.images import image_problems
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 
@@ -160,3 +162,6 @@ class SitePage(models.Model):
     def clean(self):
         super().clean()
         check_text_fields(self, {"body": MAX_MARKDOWN_LENGTH})
+        # Markdown as in articles: an image would vanish here just the same.
+        if problems := image_problems(self.body):
+            raise ValidationError({"body": problems})

@@ -30,6 +30,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "add_tag",
         "change_tag",
         "view_tag",
+        # Editors pick related questions (the article admin's "related
+        # questions picked by editors"); a pick is a link, not reviewed text.
+        "add_relatedpick",
+        "change_relatedpick",
+        "delete_relatedpick",
+        "view_relatedpick",
         "publish_article",
     },
     MEDICAL_REVIEWERS: {

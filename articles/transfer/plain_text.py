@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from articles.text.control_characters import strip_control_characters
+from articles.text.newlines import normalise_newlines
 from articles.transfer.plain_text_layout import Part, read_parts, squash
 
 MAX_INPUT_CHARS = 500_000  # "absurdly large": a long article is under 100,000
@@ -33,7 +34,8 @@ _SPECIAL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
-_LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+# Line breaks of other systems and word processors (besides "\r\n" and "\r").
+_OTHER_LINE_BREAK = re.compile(r"[\x85\u2028\u2029]")
 _ANSWER = re.compile(r"\b(?:answer is|short answer|in short)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"(?:yes|no)[,.!]", re.IGNORECASE)
 _LABEL = re.compile(r"(?P<label>[^:*_`\[\]]{1,60}):\s+(?P<rest>\S.*)")
@@ -80,12 +82,17 @@ def decode_text(data: bytes, *, name: str = "the file") -> str:
             f"Cannot import {name}: it looks like UTF-16 or a binary file, "
             "not UTF-8 plain text."
         )
-    text = _LINE_BREAK.sub("\n", text)
+    text = _lf_line_breaks(text)
     if len(text) > MAX_INPUT_CHARS:
         raise ArticleImportError(too_large)
     if not text.strip():
         raise ArticleImportError(f"Cannot import {name}: it contains no text.")
     return text
+
+
+def _lf_line_breaks(text: str) -> str:
+    """Every kind of line break as "\\n", as stored text has them."""
+    return _OTHER_LINE_BREAK.sub("\n", normalise_newlines(text))
 
 
 def parse_article(text: str) -> ParsedArticle:
@@ -97,7 +104,7 @@ def parse_article(text: str) -> ParsedArticle:
         )
     warnings: list[str] = []
     # Exports are full of odd line breaks and control characters.
-    text = strip_control_characters(_LINE_BREAK.sub("\n", text).lstrip("\ufeff"), " ")
+    text = strip_control_characters(_lf_line_breaks(text).lstrip("\ufeff"), " ")
     lines = [line.rstrip() for line in text.split("\n")]
     title, index, rest, title_line = _find_title(lines, warnings)
     parts = read_parts(([rest] if rest else []) + lines[index + 1 :], warnings)

@@ -22,7 +22,8 @@ from articles.models import Article, ArticleVersion, Person, SitePage, Topic
 from articles.publishing import stored_pages as pages
 from articles.publishing.structured_data import profile_json_ld, site_origin
 from articles.review import bylines
-from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from articles.text.images import render_preview
+from articles.text.rendering import MAX_MARKDOWN_LENGTH
 from articles.web import search as article_search
 from articles.web.page_cache import public_page
 
@@ -188,4 +189,4 @@ def markdown_preview(request):
         return HttpResponseBadRequest(
             f"The text is longer than {MAX_MARKDOWN_LENGTH:,} characters."
         )
-    return HttpResponse(render_markdown(content))
+    return HttpResponse(render_preview(content))

@@ -222,7 +222,7 @@ def test_add_another_faq_takeaway_and_reference_saves_first_time(new_page, demo)
         ),
     ):
         section = page.locator(f"#{group}-group")
-        section.get_by_role("link", name="Add another").click()
+        section.locator(".add-row a").click()
         # The form's own spare row stays empty; the admin marks added rows.
         row = section.locator(f".dynamic-{group}").last
         for field, value in fill.items():
