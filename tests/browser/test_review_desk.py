@@ -240,3 +240,28 @@ def test_add_another_faq_takeaway_and_reference_saves_first_time(new_page, demo)
     )
     assert article.faqs.order_by("position").last().question == "Does coffee raise it?"
     assert not problems.all(), problems.all()
+
+
+def test_a_comment_on_a_part_shows_beside_that_part_for_the_editor(new_page, demo):
+    article = edit_two_words_and_submit(new_page)
+    page, _, problems = open_as(new_page, REVIEWER)
+    page.goto(f"/admin/articles/article/{article.pk}/review/")
+    page.get_by_label("Comment on a part of the text").select_option("short_answer")
+    page.get_by_label("Comment", exact=True).fill("Give the threshold in both units.")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Comment added.")
+    expect(page.locator(".part-comment")).to_contain_text("Give the threshold")
+
+    editor, _, editor_problems = open_as(new_page, EDITOR)
+    editor.goto(f"/admin/articles/article/{article.pk}/change/")
+    marker = editor.locator(".form-row.field-short_answer .part-comment-marker")
+    expect(marker).to_contain_text("Give the threshold in both units.")
+    thread = editor.locator(".part-comment")
+    thread.get_by_label("Reply").fill("Done: mmHg only is what UK guidance uses.")
+    thread.get_by_role("button", name="Reply").click()
+    expect(editor.locator(".part-comment")).to_contain_text("mmHg only")
+    editor.locator(".part-comment").get_by_role("button", name="Resolve").click()
+    expect(editor.locator(".messagelist .success")).to_contain_text("Comment resolved.")
+    expect(editor.locator(".part-comment")).to_have_count(0)
+    assert not problems.all(), problems.all()
+    assert not editor_problems.all(), editor_problems.all()
