@@ -1,5 +1,6 @@
 """Export and load: a round trip through an empty database reproduces everything."""
 
+import datetime
 import json
 import re
 
@@ -12,6 +13,7 @@ from articles.models import (
     Article,
     ArticleVersion,
     DraftRevision,
+    PartComment,
     Person,
     PublicDetailChange,
     PublicState,
@@ -22,7 +24,7 @@ from articles.models import (
     Topic,
 )
 from articles.models.site_pages import ensure_site_pages
-from articles.review import bylines, workflow
+from articles.review import bylines, comments, workflow
 from articles.transfer import backup, backup_load
 from tests.factories import (
     ArticleFactory,
@@ -81,10 +83,19 @@ def varied_content(editor, reviewer):
     workflow.record_edit(sent_back, user=editor)
     workflow.submit_for_review(sent_back, user=editor)
     workflow.request_changes(sent_back, user=reviewer, comment="Add a source")
+
+    # Comments on parts of the text: a resolved thread with a reply, an open one.
+    thread = comments.add_comment(
+        live, user=reviewer, part="short_answer", text="Say when to see a GP."
+    )
+    comments.reply(thread, user=editor, text="Added a sentence on that.")
+    comments.resolve(thread, user=reviewer)
+    comments.add_comment(sent_back, user=reviewer, part="body", text="Which source?")
     return [live, withdrawn, rereviewed, sent_back]
 
 
 def wipe_everything():
+    PartComment.objects.all().delete()
     PublicDetailChange.objects.all().delete()
     ReviewEvent.objects.all().delete()
     DraftRevision.objects.all().delete()
@@ -368,3 +379,137 @@ def test_verified_credentials_and_the_change_logs_survive_a_round_trip(
     after = backup.export_data()
     assert after["people"] == exported["people"]
     assert after["topics"] == exported["topics"]
+
+
+AT = datetime.datetime(2024, 3, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+
+
+def test_comments_come_back_with_their_threads_authors_times_and_resolution(
+    varied_content, reviewer, editor, tmp_path
+):
+    live = varied_content[0]
+    thread = PartComment.objects.get(article=live, reply_to=None)
+    answer = thread.replies.get()
+    PartComment.objects.filter(pk=thread.pk).update(
+        created_at=AT, resolved_at=AT + datetime.timedelta(days=2)
+    )
+    PartComment.objects.filter(pk=answer.pk).update(
+        created_at=AT + datetime.timedelta(hours=1)
+    )
+    content_hash = thread.content_hash
+    path = tmp_path / "export.json"
+    call_command("export_articles", "-o", str(path))
+    wipe_everything()
+    assert PartComment.objects.count() == 0
+
+    counts = backup_load.load_data(json.loads(path.read_text(encoding="utf-8")))
+
+    assert counts["comments"] == 3
+    restored = Article.objects.get(slug=live.slug)
+    [thread] = comments.threads(restored, open_only=False)
+    assert (thread.part, thread.part_label, thread.text) == (
+        "short_answer",
+        "Short answer",
+        "Say when to see a GP.",
+    )
+    assert thread.quote == "Pending words that are not public yet."
+    assert thread.content_hash == content_hash != ""
+    assert (thread.author.username, thread.created_at) == (reviewer.username, AT)
+    assert thread.resolved_by.username == reviewer.username
+    assert thread.resolved_at == AT + datetime.timedelta(days=2)
+    [answer] = thread.replies.all()
+    assert (answer.author.username, answer.text) == (
+        editor.username,
+        "Added a sentence on that.",
+    )
+    assert answer.created_at == AT + datetime.timedelta(hours=1)
+    assert (answer.part, answer.resolved_at, answer.resolved_by) == (
+        "short_answer",
+        None,
+        None,
+    )
+    still_open = PartComment.objects.get(article__slug=varied_content[3].slug)
+    assert (still_open.text, still_open.is_open) == ("Which source?", True)
+    assert still_open.author.is_active is False  # accounts come back inactive
+
+
+def test_a_backup_from_before_comments_were_exported_still_loads(varied_content):
+    data = backup.export_data()
+    wipe_everything()
+    removed = [record.pop("comments") for record in data["articles"]]
+    assert sum(len(items) for items in removed) == 3
+
+    counts = backup_load.load_data(data)
+
+    assert (counts["articles"], counts["comments"]) == (4, 0)
+    assert Article.objects.count() == 4
+    assert PartComment.objects.count() == 0
+
+
+def _comment_author_missing(comments):
+    comments[0]["author"] = None
+
+
+def _comment_author_not_a_username(comments):
+    comments[1]["author"] = 42
+
+
+def _comment_text_missing(comments):
+    del comments[0]["text"]
+
+
+def _comment_text_blank(comments):
+    comments[1]["text"] = "  \n"
+
+
+def _reply_to_nowhere(comments):
+    comments[1]["reply_to"] = 99
+
+
+def _reply_to_a_reply(comments):
+    comments.append({**comments[1], "number": 3, "reply_to": 2})
+
+
+def _resolved_without_who(comments):
+    comments[0]["resolved_by"] = None
+
+
+def _created_at_not_a_time(comments):
+    comments[1]["created_at"] = "yesterday"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_comment_author_missing, "comment 1 has no author"),
+        (_comment_author_not_a_username, "comment 2: 42 is not a username"),
+        (_comment_text_missing, "a comment lacks text"),
+        (_comment_text_blank, "comment 2 has no text"),
+        (
+            _reply_to_nowhere,
+            "comment 2 replies to comment 99, which is not an earlier comment",
+        ),
+        (_reply_to_a_reply, "comment 3 replies to comment 2, which is itself a reply"),
+        (_resolved_without_who, "comment 1: a resolution needs both who and when"),
+        (_created_at_not_a_time, "comment 2: 'yesterday' is not a date and time"),
+    ],
+)
+def test_a_malformed_comment_is_refused_with_a_clear_message_and_loads_nothing(
+    varied_content, tmp_path, change, message
+):
+    slug = varied_content[0].slug
+
+    def alter(live):
+        assert live["slug"] == slug and len(live["comments"]) == 2
+        change(live["comments"])
+
+    path = tampered_file(tmp_path, alter)
+    with pytest.raises(CommandError, match=re.escape(f"Article {slug!r}")) as refused:
+        call_command("load_articles", path)
+    assert message in str(refused.value)
+    assert "Nothing was loaded." in str(refused.value)
+    assert (
+        Article.objects.count(),
+        PartComment.objects.count(),
+        get_user_model().objects.count(),
+    ) == (0, 0, 0)

@@ -2,10 +2,10 @@
 
 export_data() writes topics, tags, people, the site's own pages, and each
 article with its working copy, FAQs, takeaways, references, tags, editor's
-related picks, review state, every published version, the review log and the
-draft history. load_data() puts such a file into a database
-that does not hold any of its articles yet, in one transaction: a file that
-does not fit changes nothing.
+related picks, review state, every published version, the review log, the
+draft history and the comments on parts of the text. load_data() puts such a
+file into a database that does not hold any of its articles yet, in one
+transaction: a file that does not fit changes nothing.
 
 Loading (backup_load.py) restores recorded history; it is not an editorial act,
 so it writes review state (status, approvals, live version, the log) as
@@ -39,7 +39,10 @@ WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 FORMAT_NAME = "health-answers-export"
 # Version 2: fingerprints cover the author byline as printed and the review
 # interval, and articles carry the reviewed note about their update. Version 1
-# files still load (their fingerprints are checked in the old shape).
+# files still load (their fingerprints are checked in the old shape). Keys
+# that are optional on load (tags, related picks, site pages, comments) do not
+# change the version: a file without them loads, and the loader ignores keys it
+# does not know; only a change in the meaning of existing data needs a new one.
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
@@ -95,6 +98,22 @@ PERSON_PROFILE_FIELDS = [
 
 class LoadError(ValueError):
     """The file cannot be loaded; the message says why. Nothing was changed."""
+
+
+def _require_keys(record: dict, keys, where: str) -> None:
+    if not isinstance(record, dict):
+        raise LoadError(f"{where} must be an object.")
+    missing = [key for key in keys if key not in record]
+    if missing:
+        raise LoadError(f"{where} lacks {', '.join(missing)}.")
+
+
+def _lookup(table: dict, key, kind: str, where: str):
+    if key is None:
+        return None
+    if key not in table:
+        raise LoadError(f"{where}: unknown {kind} {key!r}.")
+    return table[key]
 
 
 def _time(value):
@@ -172,6 +191,7 @@ def export_data() -> dict:
             "versions": [],
             "revisions": [],
             "events": [],
+            "comments": [],
         }
         for version in article.versions.select_related(
             "topic", "author", "reviewer", "approved_by", "published_by"
@@ -225,6 +245,29 @@ def export_data() -> dict:
                     "comment": event.comment,
                     "content_hash": event.content_hash,
                     "version": event.version.number if event.version else None,
+                }
+            )
+        # Numbered in creation order, so a thread comes before its replies.
+        numbers = {}
+        for comment in article.part_comments.select_related(
+            "author", "resolved_by"
+        ).order_by("id"):
+            numbers[comment.pk] = len(numbers) + 1
+            record["comments"].append(
+                {
+                    "number": numbers[comment.pk],
+                    "reply_to": numbers[comment.reply_to_id]
+                    if comment.reply_to_id
+                    else None,
+                    "part": comment.part,
+                    "part_label": comment.part_label,
+                    "quote": comment.quote,
+                    "text": comment.text,
+                    "author": user(comment.author),
+                    "created_at": _time(comment.created_at),
+                    "content_hash": comment.content_hash,
+                    "resolved_at": _time(comment.resolved_at),
+                    "resolved_by": user(comment.resolved_by),
                 }
             )
         articles.append(record)

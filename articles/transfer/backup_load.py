@@ -1,6 +1,8 @@
 """Loading an export (backup.py describes the format) into a database that
 holds none of its articles yet, in one transaction: a file that does not fit
 changes nothing. Review state is restored as recorded (see backup.py for why).
+Each article's history (draft revisions, review log, comments on its parts)
+loads in backup_history.py.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,11 +13,9 @@ from django.db import IntegrityError, transaction
 from articles.models import (
     Article,
     ArticleVersion,
-    DraftRevision,
     Person,
     PublicDetailChange,
     RelatedPick,
-    ReviewEvent,
     SitePage,
     Tag,
     Topic,
@@ -38,17 +38,12 @@ from articles.transfer.backup import (
     VERSION_TIMES,
     WEB_ADDRESS,
     LoadError,
+    _lookup,
     _parse_date,
     _parse_time,
+    _require_keys,
 )
-
-
-def _require_keys(record: dict, keys, where: str) -> None:
-    if not isinstance(record, dict):
-        raise LoadError(f"{where} must be an object.")
-    missing = [key for key in keys if key not in record]
-    if missing:
-        raise LoadError(f"{where} lacks {', '.join(missing)}.")
+from articles.transfer.backup_history import load_history
 
 
 def load_data(data) -> dict[str, int]:
@@ -171,14 +166,9 @@ def _load(data) -> dict[str, int]:
             _load_changes(person, record.get("changes", []), user)
         people[person.slug] = person
 
-    def lookup(table, key, kind, where):
-        if key is None:
-            return None
-        if key not in table:
-            raise LoadError(f"{where}: unknown {kind} {key!r}.")
-        return table[key]
-
-    counts = {"articles": 0, "versions": 0, "events": 0, "revisions": 0}
+    counts = dict.fromkeys(
+        ["articles", "versions", "events", "revisions", "comments"], 0
+    )
     counts["site_pages"] = counts_site_pages
     picks = []  # (article, record, where): made once every article exists
     for record in data["articles"]:
@@ -200,9 +190,9 @@ def _load(data) -> dict[str, int]:
                 name: record.get(name, default)
                 for name, default in ARTICLE_UPDATE_NOTE.items()
             },
-            topic=lookup(topics, record["topic"], "topic", where),
-            author=lookup(people, record["author"], "person", where),
-            medical_reviewer=lookup(
+            topic=_lookup(topics, record["topic"], "topic", where),
+            author=_lookup(people, record["author"], "person", where),
+            medical_reviewer=_lookup(
                 people, record.get("medical_reviewer"), "person", where
             ),
             approved_by=user(record.get("approved_by"), where),
@@ -217,7 +207,7 @@ def _load(data) -> dict[str, int]:
         )
         article.save()
         article.tags.set(
-            [lookup(tags, slug, "tag", where) for slug in record.get("tags", [])]
+            [_lookup(tags, slug, "tag", where) for slug in record.get("tags", [])]
         )
         picks.append((article, record.get("related_picks", []), where))
         write_parts(
@@ -242,9 +232,9 @@ def _load(data) -> dict[str, int]:
                 contributor_ids=[
                     user(name, where).pk for name in item.get("contributors", [])
                 ],
-                topic=lookup(topics, item["topic"], "topic", where),
-                author=lookup(people, item["author"], "person", where),
-                reviewer=lookup(people, item["reviewer"], "person", where),
+                topic=_lookup(topics, item["topic"], "topic", where),
+                author=_lookup(people, item["author"], "person", where),
+                reviewer=_lookup(people, item["reviewer"], "person", where),
                 review_interval_months=item.get(
                     "review_interval_months", article.review_interval_months
                 ),
@@ -284,42 +274,23 @@ def _load(data) -> dict[str, int]:
             version.full_clean(exclude=["article"], validate_constraints=False)
             version.save()
             versions[version.number] = version
-        for item in record.get("revisions", []):
-            DraftRevision.objects.create(
-                article=article,
-                number=item["number"],
-                content=item["content"],
-                content_hash=item["content_hash"],
-                saved_by=user(item["saved_by"], where),
-                saved_at=_parse_time(item["saved_at"], where),
-                responsible_ids=[
-                    user(name, where).pk for name in item.get("responsible", [])
-                ],
-            )
-        for item in record.get("events", []):
-            ReviewEvent.objects.create(
-                article=article,
-                version=lookup(versions, item.get("version"), "version", where),
-                action=item["action"],
-                from_status=item["from_status"],
-                to_status=item["to_status"],
-                user=user(item["user"], where),
-                at=_parse_time(item["at"], where),
-                comment=item.get("comment", ""),
-                content_hash=item.get("content_hash", ""),
-            )
+        history = load_history(
+            article, record, versions=versions, user=user, where=where
+        )
         # Review state last, once the version it points at exists; an update
         # keeps created_at/updated_at as recorded.
         Article.objects.filter(pk=article.pk).update(
             status=record["status"],
-            live_version=lookup(versions, record.get("live_version"), "version", where),
+            live_version=_lookup(
+                versions, record.get("live_version"), "version", where
+            ),
             created_at=_parse_time(record.get("created_at"), where)
             or article.created_at,
         )
         counts["articles"] += 1
         counts["versions"] += len(versions)
-        counts["revisions"] += len(record.get("revisions", []))
-        counts["events"] += len(record.get("events", []))
+        for kind, number in history.items():
+            counts[kind] += number
     for article, items, where in picks:
         for item in items:
             _require_keys(item, ["position", "question"], f"{where}: a related pick")
