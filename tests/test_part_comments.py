@@ -140,3 +140,31 @@ def test_a_resolved_thread_takes_no_more_replies(in_review, reviewer, editor):
     comments.resolve(thread, user=editor)
     with pytest.raises(workflow.TransitionNotAllowed, match="resolved"):
         comments.reply(thread, user=reviewer, text="Still long.")
+
+
+@pytest.mark.parametrize("comment", ["abc", "", "999999"])
+def test_a_reply_to_no_such_comment_says_so_and_changes_nothing(
+    client, in_review, reviewer, comment
+):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:articles_article_comments", args=[in_review.pk]),
+        {"action": "reply", "comment": comment, "text": "Hello"},
+        follow=True,
+    )
+    assert "That comment is not on this article." in response.content.decode()
+    assert not PartComment.objects.exists()
+
+
+def test_a_comment_on_another_article_cannot_be_resolved_from_this_one(
+    client, in_review, reviewer, editor
+):
+    other = ArticleFactory()
+    thread = comments.add_comment(other, user=reviewer, part="body", text="Elsewhere.")
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_article_comments", args=[in_review.pk]),
+        {"action": "resolve", "comment": thread.pk},
+    )
+    thread.refresh_from_db()
+    assert thread.is_open

@@ -2,8 +2,6 @@
 plain-text import form and the review-queue filter. Every form here stores
 line breaks as "\\n" (NormalisedNewlines)."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -22,7 +20,7 @@ from articles.models import (
     RelatedPick,
     Topic,
 )
-from articles.review import four_eyes, plain_language
+from articles.review import four_eyes, periodic, plain_language
 from articles.text.newlines import normalise_newlines
 from articles.transfer.plain_text import (
     MAX_INPUT_CHARS,
@@ -31,7 +29,6 @@ from articles.transfer.plain_text import (
     parse_article,
 )
 
-REVIEW_DUE_SOON_DAYS = 30
 NEW_ROW_POSITION_HELP = (
     "Order on the page: 1 comes first. Leave it empty to add the row last."
 )
@@ -311,7 +308,10 @@ class ReviewQueueFilter(admin.SimpleListFilter):
             ("in_review", "In review (everyone's)"),
             ("approved", "Approved, not yet published"),
             ("overdue", "Overdue for periodic review"),
-            ("due_soon", f"Periodic review due within {REVIEW_DUE_SOON_DAYS} days"),
+            (
+                "due_soon",
+                f"Periodic review due within {periodic.REVIEW_DUE_SOON_DAYS} days",
+            ),
         ]
 
     def queryset(self, request, queryset):
@@ -320,12 +320,10 @@ class ReviewQueueFilter(admin.SimpleListFilter):
             # The four-eyes rule is Python (review/four_eyes.py); review
             # queues are short, so checking each article in review is cheap.
             in_review = queryset.filter(status=Article.Status.IN_REVIEW)
-            allowed = [
-                article.pk
-                for article in in_review
-                if not four_eyes.approval_conflict(article, request.user)
-            ]
-            return in_review.filter(pk__in=allowed)
+            allowed = four_eyes.approvable_by(
+                request.user, in_review.select_related("author")
+            )
+            return in_review.filter(pk__in=[article.pk for article in allowed])
         if self.value() == "in_review":
             return queryset.filter(status=Article.Status.IN_REVIEW)
         if self.value() == "approved":
@@ -333,11 +331,8 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return queryset.filter(live_version__next_review_due__lt=today)
         if self.value() == "due_soon":
-            soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
-            return queryset.filter(
-                live_version__next_review_due__gte=today,
-                live_version__next_review_due__lte=soon,
-            )
+            due = periodic.due_soon_versions(today).values("pk")
+            return queryset.filter(live_version__in=due)
         return queryset
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
-from articles.admin.article_forms import REVIEW_DUE_SOON_DAYS
-from articles.models import Article, ArticleVersion, DraftRevision, ReviewEvent
+from articles.models import Article, DraftRevision, ReviewEvent
 from articles.review import four_eyes, periodic
+from articles.review.periodic import REVIEW_DUE_SOON_DAYS
 
 LIMIT = 10
 Status = Article.Status
@@ -101,7 +101,7 @@ def waiting_for_review(user, now: datetime.datetime) -> Section:
         .annotate(submitted_at=Subquery(_latest(Action.SUBMIT).values("at")[:1]))
         .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )
-    allowed = [a for a in in_review if not four_eyes.approval_conflict(a, user)]
+    allowed = four_eyes.approvable_by(user, in_review)
     shown = _with_latest_event(allowed[:LIMIT], Action.SUBMIT)
     return Section(
         slug="waiting-for-review",
@@ -214,14 +214,8 @@ def overdue_reviews(today: datetime.date) -> Section:
 def reviews_due_soon(today: datetime.date) -> Section:
     """Live versions whose periodic review falls due within REVIEW_DUE_SOON_DAYS
     (the same days as the article list's "due soon" filter)."""
-    soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
-    due = (
-        ArticleVersion.objects.live()
-        .filter(next_review_due__gte=today, next_review_due__lte=soon)
-        .order_by("next_review_due", "title")
-    )
     return _review_section(
-        due,
+        periodic.due_soon_versions(today),
         today,
         slug="due-soon",
         queue="due_soon",

@@ -187,9 +187,14 @@ class ReviewPages:
                 )
                 done = "Comment added."
             elif action in ("reply", "resolve"):
-                thread = get_object_or_404(
-                    article.part_comments, pk=request.POST.get("comment") or 0
-                )
+                number = request.POST.get("comment", "")
+                thread = article.part_comments.filter(
+                    pk=int(number) if number.isdecimal() else None
+                ).first()
+                if thread is None:
+                    raise workflow.TransitionNotAllowed(
+                        "That comment is not on this article."
+                    )
                 if action == "reply":
                     comments.reply(thread, user=request.user, text=text)
                     done = "Reply added."
@@ -265,8 +270,10 @@ class ReviewPages:
         error = ""
         if request.POST.get("confirm") == "withdraw":
             reason = request.POST.get("reason", "").strip()
-            if not reason:
-                error = "Say why these articles are withdrawn: a reason is required (it is kept in the log)."
+            try:
+                workflow.require_withdrawal_reason(reason)
+            except workflow.TransitionNotAllowed as refusal:
+                error = str(refusal)
             else:
                 self._run_transition(request, live, "unpublish", comment=reason)
                 return None

@@ -11,9 +11,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.models import Article, PartComment
-from articles.models.comments import MAX_COMMENT_LENGTH
+from articles.review import steps
 from articles.review.steps import TransitionNotAllowed
-from articles.text.control_characters import control_character_problem
+from articles.text.newlines import normalise_newlines
 
 _SECTION = re.compile(r"^## +(.+)$", re.MULTILINE)
 
@@ -66,15 +66,10 @@ def _require_staff_role(user: AbstractBaseUser) -> None:
 
 
 def _checked(text: str) -> str:
-    text = text.replace("\r\n", "\n").strip()
+    text = normalise_newlines(text).strip()
     if not text:
         raise TransitionNotAllowed("Write the comment first: it is empty.")
-    if problem := control_character_problem(text):
-        raise TransitionNotAllowed(f"The comment: {problem}")
-    if len(text) > MAX_COMMENT_LENGTH:
-        raise TransitionNotAllowed(
-            f"The comment is {len(text):,} characters long; keep it to {MAX_COMMENT_LENGTH:,}."
-        )
+    steps.refuse_bad_comment(text)
     return text
 
 

@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from articles.text.newlines import normalise_newlines
+
 # A number keeps its decimals, thousands separators, ranges and units in one
 # token (2.5, 1,000+, 120/80, 2-3, 6g, 50%), so "2" -> "20" is a single change.
 _NUMBER = r"\d+(?:[.,]\d+)*(?:[/–-]\d+(?:[.,]\d+)*)*(?:%|\+|[^\W\d_]+)?"
@@ -143,7 +145,7 @@ def _as_read(text: str) -> str:
     """Text as a reader meets it: browsers send \r\n (text saved before line
     endings were normalised may hold it), and whitespace after the last word
     shows nowhere, so neither counts as a change."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return normalise_newlines(text).rstrip()
 
 
 def diff_text(old: str, new: str) -> tuple[str, tuple[str, ...]]:

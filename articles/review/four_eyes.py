@@ -43,8 +43,19 @@ def approval_conflict(article: Article, user: AbstractBaseUser) -> str:
     """Why `user` may not approve this article's current text, or "" if they
     may: writing since the last approval counts (a restored draft keeps its
     writers)."""
+    return _approval_conflict(article, user, Person.objects.filter(user=user).first())
+
+
+def approvable_by(user: AbstractBaseUser, articles) -> list[Article]:
+    """The articles among `articles` whose current text `user` may approve:
+    approval_conflict() for each, with the reviewer's profile read once."""
+    reviewer = Person.objects.filter(user=user).first()
+    return [a for a in articles if not _approval_conflict(a, user, reviewer)]
+
+
+def _approval_conflict(article, user, reviewer: Person | None) -> str:
     return conflict(
-        reviewer=Person.objects.filter(user=user).first(),
+        reviewer=reviewer,
         author=article.author,
         writer_ids=contributor_ids_since_last_approval(article),
         user=user,

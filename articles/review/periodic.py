@@ -72,6 +72,21 @@ def reconfirm_review(
     return current
 
 
+# A periodic review this close counts as "due soon" (dashboard, review queues).
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def due_soon_versions(today: datetime.date | None = None):
+    """Live versions whose periodic review falls due within REVIEW_DUE_SOON_DAYS."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
+    return (
+        ArticleVersion.objects.live()
+        .filter(next_review_due__gte=today, next_review_due__lte=soon)
+        .order_by("next_review_due", "title")
+    )
+
+
 def overdue_versions(today: datetime.date | None = None):
     """Live versions past their periodic review date, most overdue first."""
     today = today or timezone.localdate()

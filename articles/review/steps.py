@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles.models import Article, Person, ReviewEvent
+from articles.models.comments import MAX_COMMENT_LENGTH
 from articles.text.control_characters import control_character_problem
 
 
@@ -30,12 +31,8 @@ def require(user: AbstractBaseUser, permission: str, doing: str) -> None:
         raise PermissionDenied(f"You do not have permission to {doing}.")
 
 
-MAX_COMMENT_LENGTH = 5_000
-
-
-def log(article, *, user, action, from_status, comment="", version=None):
-    """Record a transition; every transition runs in one transaction, so a
-    refused comment here undoes the whole step."""
+def refuse_bad_comment(comment: str) -> None:
+    """The checks every comment passes, in the log or on a part of the text."""
     if problem := control_character_problem(comment):
         raise TransitionNotAllowed(f"The comment: {problem}")
     if len(comment) > MAX_COMMENT_LENGTH:
@@ -43,6 +40,20 @@ def log(article, *, user, action, from_status, comment="", version=None):
             f"The comment is {len(comment):,} characters long; keep it to "
             f"{MAX_COMMENT_LENGTH:,} (the review log is not the place for documents)."
         )
+
+
+def require_withdrawal_reason(reason: str) -> None:
+    """A withdrawal says why; the bulk confirmation page asks before it starts."""
+    if not reason.strip():
+        raise TransitionNotAllowed(
+            "Say why the article is withdrawn: a reason is required (it is kept in the log)."
+        )
+
+
+def log(article, *, user, action, from_status, comment="", version=None):
+    """Record a transition; every transition runs in one transaction, so a
+    refused comment here undoes the whole step."""
+    refuse_bad_comment(comment)
     return ReviewEvent.objects.create(
         article=article,
         version=version,

@@ -44,6 +44,7 @@ from articles.review.steps import (
     may_publish,
     may_submit,
     refuse_invalid,
+    require_withdrawal_reason,
 )
 
 Status = Article.Status
@@ -305,10 +306,7 @@ def unpublish(article: Article, *, user: AbstractBaseUser, comment: str) -> Arti
     The reason (`comment`) is required: it is what the log tells the next
     editor, reviewer or auditor about why readers lost this page."""
     steps.require(user, "publish_article", "withdraw articles")
-    if not comment.strip():
-        raise TransitionNotAllowed(
-            "Say why the article is withdrawn: a reason is required (it is kept in the log)."
-        )
+    require_withdrawal_reason(comment)
     current = steps.lock(article)
     if not is_live(current):
         raise TransitionNotAllowed(f"“{current}” is not published.")

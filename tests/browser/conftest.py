@@ -158,8 +158,12 @@ class PageProblems:
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, transactional_db):
     """Open a page in a fresh browser context (its own cookies: one per person).
+
+    Asks for the database first, so its pages are closed before the database
+    is emptied after the test: a request still in flight would otherwise hold
+    a lock on the shared in-memory SQLite database and fail the flush.
 
     Returns (page, problems); relative URLs in goto() go to the live server.
     Nothing leaves 127.0.0.1: any other request is aborted and recorded.
