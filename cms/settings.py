@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "markdownx",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -136,6 +138,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write to one file: every transaction
+    # takes the write lock when it starts (never half-way, which SQLite can only
+    # refuse), and waits up to 20 s for it; readers do not block writers (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -298,10 +309,47 @@ SHARED_CACHE_SECONDS = int(os.environ.get("DJANGO_SHARED_CACHE_SECONDS", "300"))
 # e.g. to purge a CDN or nginx cache (see README, "Caching").
 PUBLIC_PURGE_HOOK = os.environ.get("DJANGO_PUBLIC_PURGE_HOOK", "")
 
-# Email (the overdue-review reminders): printed to the console by default.
+# Background work (articles/background/): jobs are rows in our database, run
+# by `manage.py worker` (django-tasks with its database backend).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The address emails link to (admin pages, the public page): scheme and host,
+# no path, e.g. https://health.example.org.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000"
+)
+if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", SITE_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be a scheme and host such as "
+        f"https://health.example.org, not {SITE_URL!r}."
+    )
+
+# Email (notifications and the daily review digest, articles/notifications/):
+# printed to the console by default. A failed send is tried again after each
+# of DJANGO_EMAIL_RETRY_SECONDS, then shown to administrators as failed.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+if os.environ.get("DJANGO_EMAIL_FILE_PATH"):  # for Django's file backend
+    EMAIL_FILE_PATH = os.environ["DJANGO_EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = 20
+try:
+    EMAIL_RETRY_SECONDS = [
+        int(seconds)
+        for seconds in env_list("DJANGO_EMAIL_RETRY_SECONDS") or ["60", "600", "3600"]
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_RETRY_SECONDS must be whole seconds separated by commas, "
+        f"not {os.environ['DJANGO_EMAIL_RETRY_SECONDS']!r}."
+    ) from None
+# The daily digest of overdue and due-soon reviews goes out at this hour (TIME_ZONE).
+DIGEST_HOUR = os.environ.get("DJANGO_DIGEST_HOUR", "7").strip()
+if DIGEST_HOUR not in {str(hour) for hour in range(24)}:
+    raise ImproperlyConfigured(
+        f"DJANGO_DIGEST_HOUR must be an hour from 0 to 23, not {DIGEST_HOUR!r}."
+    )
+DIGEST_HOUR = int(DIGEST_HOUR)
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

@@ -34,6 +34,7 @@ from tests.factories import (
     make_published,
     make_reviewer,
 )
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,7 @@ def varied_content(editor, reviewer):
     comments.reply(thread, user=editor, text="Added a sentence on that.")
     comments.resolve(thread, user=reviewer)
     comments.add_comment(sent_back, user=reviewer, part="body", text="Which source?")
+    run_queued_tasks()  # the site as it settles once the worker relinked neighbours
     return [live, withdrawn, rereviewed, sent_back]
 
 

@@ -12,13 +12,18 @@ MAY_IMPORT = {
     "text": set(),
     "models": {"text"},
     "publishing": {"text", "models"},
-    "review": {"text", "models", "publishing.refresh"},
+    "notifications": {"text", "models"},
+    "review": {"text", "models", "publishing.refresh", "notifications"},
+    "background": {"text", "models", "publishing", "notifications", "review"},
     "transfer": {"text", "models", "publishing", "review"},
     "web": {"text", "models", "publishing", "review"},
-    "admin": {"text", "models", "publishing", "review", "transfer", "web"},
+    "admin": {
+        *("text", "models", "publishing", "notifications", "review", "background"),
+        *("transfer", "web"),
+    },
     "demo": set(),
     "management": {
-        *("text", "models", "publishing", "review", "transfer", "demo"),
+        *("text", "models", "publishing", "review", "transfer", "demo", "background"),
     },
     "migrations": {"text", "review.roles", "models.site_pages"},
 }

@@ -8,6 +8,7 @@ new model, action, admin view or workflow function without a row in the table
 fails here until someone decides who may use it.
 """
 
+import datetime
 import inspect
 import urllib.parse
 from collections.abc import Callable
@@ -28,9 +29,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import get_resolver, resolve, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from articles.models import Article, PartComment, ReviewEvent, SitePage, Tag
-from articles.review import workflow
+from articles.background import jobs
+from articles.models import (
+    Article,
+    Notification,
+    NotificationSettings,
+    PartComment,
+    ReviewEvent,
+    ScheduledChange,
+    SitePage,
+    Tag,
+)
+from articles.review import schedules, workflow
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -173,6 +186,36 @@ POST  articles.article/comments                     login   login   done      do
 GET   articles.article/version                      login   login   shown     shown     shown
 GET   articles.article/restore                      login   login   405       405       405
 POST  articles.article/restore                      login   login   done      done      done
+# Scheduled go-live and expiry: like publishing, editors only (and superusers)
+GET   articles.article/schedule                     login   login   405       405       405
+POST  articles.article/schedule                     login   login   done      refused   done
+GET   articles.article/cancel_schedule              login   login   405       405       405
+POST  articles.article/cancel_schedule              login   login   done      refused   done
+# --- The email outbox: administrators only; nobody writes or deletes a message
+GET   articles.notification/changelist              login   login   403       403       shown
+GET   articles.notification/add                     login   login   403       403       403
+GET   articles.notification/change                  login   login   403       403       read-only
+GET   articles.notification/delete                  login   login   403       403       403
+GET   articles.notification/history                 login   login   403       403       shown
+GET   articles.notification/redirect                login   login   ->change  ->change  ->change
+POST  articles.notification/add                     login   login   403       403       403
+POST  articles.notification/change                  login   login   403       403       403
+POST  articles.notification/delete                  login   login   403       403       403
+POST  articles.notification/action:delete_selected  login   login   403       403       refused
+POST  articles.notification/action:send_again       login   login   403       403       done
+# --- Each account's email choices: its own row only (the row here is the
+# superuser's); the list, and "My email notifications", lead to one's own row
+GET   articles.notificationsettings/changelist      login   login   ->change  ->change  ->change
+GET   articles.notificationsettings/mine            login   login   ->change  ->change  ->change
+GET   articles.notificationsettings/add             login   login   403       403       403
+GET   articles.notificationsettings/change          login   login   403       403       shown
+GET   articles.notificationsettings/delete          login   login   403       403       403
+GET   articles.notificationsettings/history         login   login   403       403       shown
+GET   articles.notificationsettings/redirect        login   login   ->change  ->change  ->change
+POST  articles.notificationsettings/add             login   login   403       403       403
+POST  articles.notificationsettings/change          login   login   403       403       done
+POST  articles.notificationsettings/delete          login   login   403       403       403
+POST  articles.notificationsettings/action:delete_selected login login ->change ->change ->change
 # --- Login records (django-axes): administrators only, and nobody adds one
 GET   axes.accessattempt/changelist                 login   login   403       403       shown
 GET   axes.accessattempt/add                        login   login   403       403       403
@@ -205,6 +248,17 @@ POST  axes.accessfailurelog/add                     login   login   403       40
 POST  axes.accessfailurelog/change                  login   login   403       403       done
 POST  axes.accessfailurelog/delete                  login   login   403       403       done
 POST  axes.accessfailurelog/action:delete_selected  login   login   403       403       done
+# --- Background jobs (django-tasks-db): administrators read them, nobody edits
+GET   django_tasks_database.dbtaskresult/changelist login   login   403       403       shown
+GET   django_tasks_database.dbtaskresult/add        login   login   403       403       403
+GET   django_tasks_database.dbtaskresult/change     login   login   403       403       read-only
+GET   django_tasks_database.dbtaskresult/delete     login   login   403       403       403
+GET   django_tasks_database.dbtaskresult/history    login   login   403       403       shown
+GET   django_tasks_database.dbtaskresult/redirect   login   login   ->change  ->change  ->change
+POST  django_tasks_database.dbtaskresult/add        login   login   403       403       403
+POST  django_tasks_database.dbtaskresult/change     login   login   403       403       403
+POST  django_tasks_database.dbtaskresult/delete     login   login   403       403       403
+POST  django_tasks_database.dbtaskresult/action:delete_selected login login 403 403     refused
 # --- The admin site's own pages
 GET   admin/index                                   login   login   shown     shown     shown
 GET   admin/login                                   shown   shown   ->index   ->index   ->index
@@ -217,6 +271,7 @@ GET   admin/jsi18n                                  login   login   shown     sh
 GET   admin/app_list:auth                           login   login   404       404       shown
 GET   admin/app_list:articles                       login   login   shown     shown     shown
 GET   admin/app_list:axes                           login   login   404       404       shown
+GET   admin/app_list:django_tasks_database          login   login   404       404       shown
 GET   admin/autocomplete:articles.article.topic     login   login   shown     shown     shown
 GET   admin/autocomplete:articles.article.author    login   login   shown     shown     shown
 GET   admin/autocomplete:articles.article.tags      login   login   shown     shown     shown
@@ -288,7 +343,13 @@ CUSTOM_VIEWS = {
         ("GET", "version"),
         ("GET", "restore"),
         ("POST", "restore"),
+        ("GET", "schedule"),
+        ("POST", "schedule"),
+        ("GET", "cancel_schedule"),
+        ("POST", "cancel_schedule"),
     ],
+    # "My email notifications" (admin:notification_settings).
+    "articles.notificationsettings": [("GET", "mine")],
 }
 SITE_KEYS = [
     "GET admin/index",
@@ -403,6 +464,8 @@ class World:
     approved: Article
     draft: Article  # never published (UNPUBLISHED_WORDS), two saved revisions
     objects: dict[str, Any] = field(default_factory=dict)
+    # A waiting withdrawal of `published`, set by the editor, for "cancel".
+    scheduled: ScheduledChange | None = None
 
     def user(self, actor):
         return self.users[actor] or AnonymousUser()
@@ -420,6 +483,24 @@ def make_admin_objects(world) -> dict[str, Any]:
             title="Spare page", slug="spare-page", body="Some text."
         ),
         "articles.article": lambda: world.draft,
+        # The outbox row "send again" acts on: one that failed for good.
+        "articles.notification": lambda: Notification.objects.create(
+            key="matrix:failed",
+            kind=Notification.Kind.PUBLISHED,
+            recipient=world.users["editor"],
+            to_address="editor@example.org",
+            subject="Article published",
+            body="Some text.\n",
+            status=Notification.Status.FAILED,
+            attempts=4,
+            last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        ),
+        # The superuser's own choices; every other staff account has its own
+        # row too, so "mine" never has to create one mid-request.
+        "articles.notificationsettings": lambda: own_settings(world)["superuser"],
+        "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.get(
+            pk=jobs.sweep.enqueue().id
+        ),
     }
     login_record = {
         "user_agent": "test",
@@ -446,6 +527,20 @@ def make_admin_objects(world) -> dict[str, Any]:
             objects[label] = model.objects.create(**login_record, **extra[label])
         # Any other model has no row: its tests fail and ask for one.
     return objects
+
+
+def own_settings(world) -> dict[str, NotificationSettings]:
+    """Each staff account's email choices (all on), by actor."""
+    return {
+        actor: NotificationSettings.objects.get_or_create(user=world.users[actor])[0]
+        for actor in ("editor", "reviewer", "superuser")
+    }
+
+
+def in_an_hour() -> str:
+    """An hour from now in the site's time zone, as the schedule form takes it."""
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1))
+    return soon.strftime("%Y-%m-%dT%H:%M")
 
 
 def build_world() -> World:
@@ -492,6 +587,13 @@ def build_world() -> World:
         draft=Article.objects.get(pk=draft.pk),
     )
     world.objects = make_admin_objects(world)
+    world.scheduled = schedules.schedule(
+        world.published,
+        action=ScheduledChange.Action.WITHDRAW,
+        run_at=timezone.now() + datetime.timedelta(days=1),
+        user=editor,
+        reason="Matrix test: expires.",
+    )
     return world
 
 
@@ -515,7 +617,9 @@ class Call:
     path: str = ""
     data: Callable[[Client], dict] | dict | None = None
     shown: str = ""  # text a "shown" page must contain (the form, the list)
-    redirect_to: str = ""  # where a "->change"/"->public" redirect must point
+    # Where a "->change"/"->public" redirect must point; a function of the
+    # signed-in user where each is sent somewhere of their own.
+    redirect_to: str | Callable[[Any], str] = ""
     done: Callable[[Any], bool] | None = None  # proof that a permitted POST acted
     changes_db: bool = True  # a permitted POST writes to the database
     invoke: Callable[[Any], Any] | None = None  # CALL: run as this user
@@ -566,7 +670,76 @@ def add_values(world, label) -> dict:
     return ADD_VALUES[label]
 
 
+def own_settings_page(user) -> str:
+    """The change page of `user`'s own email choices."""
+    own = NotificationSettings.objects.get(user_id=user.pk)
+    return reverse("admin:articles_notificationsettings_change", args=[own.pk])
+
+
+def notification_settings_call(world, view) -> Call | None:
+    """Where "email choices" differ from a plain model: the list is each
+    account's own row, and a change is the owner's choice."""
+    obj = world.objects["articles.notificationsettings"]
+    changelist = reverse("admin:articles_notificationsettings_changelist")
+    match view:
+        case "GET changelist":
+            return Call("GET", changelist, redirect_to=own_settings_page)
+        case "GET mine":
+            return Call(
+                "GET",
+                reverse("admin:notification_settings"),
+                redirect_to=own_settings_page,
+            )
+        case "POST change":
+            # The same post (turning "submitted" off) from everyone: from the
+            # owner it is their choice; from anyone else it must change nothing.
+            return Call(
+                "POST",
+                reverse("admin:articles_notificationsettings_change", args=[obj.pk]),
+                data=settings_post(),
+                done=lambda user: (
+                    not NotificationSettings.objects.get(pk=obj.pk).submitted
+                    and logged(user, 2, obj)
+                ),
+            )
+        case "POST action:delete_selected":
+            return Call(
+                "POST",
+                changelist,
+                data={
+                    "action": "delete_selected",
+                    "_selected_action": [str(obj.pk)],
+                    "index": "0",
+                    "post": "yes",
+                },
+                redirect_to=own_settings_page,
+            )
+    return None
+
+
+def settings_post() -> dict:
+    """The email choices form with every kind on except "submitted"."""
+    return {kind: "on" for kind in NotificationSettings.KINDS if kind != "submitted"}
+
+
+def handed_to_worker(notification) -> bool:
+    """The row waits to be sent again, and a delivery job for it is queued."""
+    row = Notification.objects.get(pk=notification.pk)
+    jobs_for_it = [
+        result
+        for result in DBTaskResult.objects.ready().filter(
+            task_path__endswith=".deliver"
+        )
+        if result.args_kwargs["args"] == [notification.pk]
+    ]
+    return row.status == Notification.Status.PENDING and bool(jobs_for_it)
+
+
 def model_call(world, label, view) -> Call:
+    if label == "articles.notificationsettings":
+        special = notification_settings_call(world, view)
+        if special is not None:
+            return special
     model = apps.get_model(label)
     opts = model._meta
     base = f"admin:{opts.app_label}_{opts.model_name}"
@@ -647,6 +820,7 @@ def model_call(world, label, view) -> Call:
                 "submit_selected": lambda user: event_by(user, target, "submit"),
                 "publish_selected": lambda user: event_by(user, target, "publish"),
                 "unpublish_selected": lambda user: event_by(user, target, "unpublish"),
+                "send_again": lambda user: handed_to_worker(target),
             }.get(name, lambda user: True)
             # Withdrawal asks first: this is the post from its confirmation page.
             confirmed = (
@@ -812,6 +986,35 @@ def custom_call(world, label, view) -> Call:
                 event_by(user, draft, "restore")
                 or Article.objects.get(pk=draft.pk).short_answer
                 != "A second saved revision."
+            ),
+        )
+    approved = world.approved
+    schedule_path = reverse("admin:articles_article_schedule", args=[approved.pk])
+    if view == "GET schedule":
+        return Call("GET", schedule_path)
+    if view == "POST schedule":
+        return Call(
+            "POST",
+            schedule_path,
+            data={"action": "publish", "run_at": in_an_hour(), "reason": ""},
+            done=lambda user: ScheduledChange.objects.filter(
+                article_id=approved.pk,
+                action=ScheduledChange.Action.PUBLISH,
+                state=ScheduledChange.State.WAITING,
+                created_by_id=user.pk,
+            ).exists(),
+        )
+    scheduled = world.scheduled
+    cancel_path = reverse("admin:articles_article_cancel_schedule", args=[scheduled.pk])
+    if view == "GET cancel_schedule":
+        return Call("GET", cancel_path)
+    if view == "POST cancel_schedule":
+        return Call(
+            "POST",
+            cancel_path,
+            done=lambda user: (
+                ScheduledChange.objects.get(pk=scheduled.pk).state
+                == ScheduledChange.State.CANCELLED
             ),
         )
     raise AssertionError(f"no request is defined for {label} {view}")
@@ -1028,7 +1231,10 @@ def check_request(world, actor, outcome, call: Call):
     elif outcome in ("403", "404", "405"):
         assert status == int(outcome), f"{context}: status {status}"
     elif outcome == "->change":
-        assert_redirect(response, call.redirect_to, context)
+        expected = call.redirect_to
+        if callable(expected):
+            expected = expected(user)
+        assert_redirect(response, expected, context)
     elif outcome == "->public":
         assert status == 302, f"{context}: status {status}"
         location = urllib.parse.urlsplit(response["Location"])
@@ -1135,9 +1341,30 @@ def test_each_role_holds_the_permissions_the_matrix_assumes(world, db):
         assert user.has_perm("articles.delete_article") is False
         assert user.has_perm("auth.view_user") is False
         assert user.has_perm("articles.view_sitepage") is False
+        assert user.has_perm("articles.view_notification") is False
+        assert user.has_perm("django_tasks_database.view_dbtaskresult") is False
     visitor = world.users["visitor"]
     assert (visitor.is_active, visitor.is_staff, visitor.groups.exists()) == (
         True,
         False,
         False,
     )
+
+
+@pytest.mark.parametrize("actor", ["editor", "reviewer"])
+def test_nobody_changes_another_accounts_email_choices(world, db, actor):
+    """The superuser's row, posted to by another staff account with a choice
+    turned off: the row (and every other) stays as it was."""
+    theirs = world.objects["articles.notificationsettings"]
+    before_row = NotificationSettings.objects.filter(pk=theirs.pk).values().get()
+    client = client_for(world, actor)
+    before = snapshot()
+    client.post(
+        reverse("admin:articles_notificationsettings_change", args=[theirs.pk]),
+        settings_post(),
+    )
+    assert NotificationSettings.objects.filter(pk=theirs.pk).values().get() == (
+        before_row
+    )
+    assert before_row["submitted"] is True
+    assert_same(before, snapshot(), f"{actor} posting the superuser's email choices")

@@ -16,6 +16,7 @@ from articles.review import workflow
 from articles.transfer.backup import export_data
 from tests.factories import ArticleFactory, make_published, make_reviewer
 from tests.forms import form_data
+from tests.tasks import run_queued_tasks
 from tests.test_admin import ADD_URL, CHANGELIST_URL, NO_INLINES, new_article_data
 from tests.test_backup import wipe_everything
 
@@ -48,6 +49,7 @@ def neighbours(editor, reviewer):
     first = make_published(editor=editor, reviewer=reviewer, title="Is tea healthy?")
     for title in ("Is green tea healthy?", "Is black tea healthy?"):
         make_published(editor=editor, reviewer=reviewer, title=title, topic=first.topic)
+    run_queued_tasks()  # their links to each other
     return Article.objects.filter(topic=first.topic)
 
 
@@ -81,9 +83,18 @@ def test_create_submit_approve_publish_over_http_refreshes_once(
     article.refresh_from_db()
     assert article.live_version is not None
     assert counted() == (1, 1)
-    # The neighbours' stored pages were rebuilt in that one refresh: they link
-    # to the new article.
-    for neighbour in neighbours.exclude(pk=article.pk):
+    # The article's own page links to its neighbours at once; the neighbours'
+    # links and stored pages are the worker's job, queued by that refresh and
+    # applied in one refresh of its own.
+    assert ArticlePage.objects.filter(article=article).exists()
+    others = neighbours.exclude(pk=article.pk)
+    for neighbour in others:
+        assert "Is herbal tea healthy?" not in (
+            ArticlePage.objects.get(article=neighbour).content_html
+        )
+    assert run_queued_tasks().count("relink_neighbours") == 1
+    assert counted() == (2, 2)
+    for neighbour in others:
         assert "Is herbal tea healthy?" in (
             ArticlePage.objects.get(article=neighbour).content_html
         )

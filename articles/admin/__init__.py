@@ -12,6 +12,7 @@ from articles.admin import (  # noqa: F401
     articles,
     dashboard,
     login_attempts,
+    notifications,
     shown_to_visitors,
 )
 

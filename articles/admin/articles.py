@@ -27,21 +27,24 @@ from articles.admin.article_forms import (
 from articles.admin.change_form_context import (
     CONFIRMED_ON_THEIR_OWN_PAGE,
     change_form_context,
+    reviewer_choices,
 )
 from articles.admin.public_changes import CollectsPublicChanges
 from articles.admin.review_pages import ReviewPages
+from articles.admin.schedule_pages import SchedulePages
 from articles.models import (
     Article,
     DraftRevision,
+    ScheduledChange,
 )
 from articles.publishing import refresh
-from articles.review import workflow
+from articles.review import schedules, workflow
 from articles.text.images import render_preview
 from articles.transfer import into_drafts as importing
 
 
 @admin.register(Article)
-class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
+class ArticleAdmin(CollectsPublicChanges, ReviewPages, SchedulePages, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -146,7 +149,16 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         approved_by = form.instance.approved_by if change else None
+        waiting = list(schedules.waiting(form.instance)) if change else []
         article = workflow.record_edit(form.instance, user=request.user)
+        for scheduled in ScheduledChange.objects.filter(
+            pk__in=[c.pk for c in waiting], state=ScheduledChange.State.CANCELLED
+        ):
+            self.message_user(
+                request,
+                f"{scheduled} is cancelled: {scheduled.outcome}",
+                messages.WARNING,
+            )
         if approved_by is not None and article.approved_by is None:
             self.message_user(
                 request,
@@ -162,53 +174,57 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [
-            path(
-                "import/",
-                self.collecting_view(self.import_view),
-                name="articles_article_import",
-            ),
-            path(
-                "<int:article_id>/workflow/",
-                self.collecting_view(self.workflow_view),
-                name="articles_article_workflow",
-            ),
-            path(
-                "<int:article_id>/review/",
-                view(self.review_view),
-                name="articles_article_review",
-            ),
-            path(
-                "<int:article_id>/comments/",
-                view(self.comments_view),
-                name="articles_article_comments",
-            ),
-            path(
-                "<int:article_id>/compare/",
-                view(self.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
-                "<int:article_id>/withdraw/",
-                self.collecting_view(self.withdraw_view),
-                name="articles_article_withdraw",
-            ),
-            path(
-                "<int:article_id>/reconfirm/",
-                self.collecting_view(self.reconfirm_view),
-                name="articles_article_reconfirm",
-            ),
-            path(
-                "<int:article_id>/versions/<int:number>/",
-                view(self.version_view),
-                name="articles_article_version",
-            ),
-            path(
-                "<int:article_id>/revisions/<int:number>/restore/",
-                self.collecting_view(self.restore_view),
-                name="articles_article_restore",
-            ),
-        ] + super().get_urls()
+        return (
+            [
+                path(
+                    "import/",
+                    self.collecting_view(self.import_view),
+                    name="articles_article_import",
+                ),
+                path(
+                    "<int:article_id>/workflow/",
+                    self.collecting_view(self.workflow_view),
+                    name="articles_article_workflow",
+                ),
+                path(
+                    "<int:article_id>/review/",
+                    view(self.review_view),
+                    name="articles_article_review",
+                ),
+                path(
+                    "<int:article_id>/comments/",
+                    view(self.comments_view),
+                    name="articles_article_comments",
+                ),
+                path(
+                    "<int:article_id>/compare/",
+                    view(self.compare_view),
+                    name="articles_article_compare",
+                ),
+                path(
+                    "<int:article_id>/withdraw/",
+                    self.collecting_view(self.withdraw_view),
+                    name="articles_article_withdraw",
+                ),
+                path(
+                    "<int:article_id>/reconfirm/",
+                    self.collecting_view(self.reconfirm_view),
+                    name="articles_article_reconfirm",
+                ),
+                path(
+                    "<int:article_id>/versions/<int:number>/",
+                    view(self.version_view),
+                    name="articles_article_version",
+                ),
+                path(
+                    "<int:article_id>/revisions/<int:number>/restore/",
+                    self.collecting_view(self.restore_view),
+                    name="articles_article_restore",
+                ),
+            ]
+            + self.schedule_urls()
+            + super().get_urls()
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -243,6 +259,16 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, admin.ModelAdmin):
         if name == "submit" and "change_summary" in request.POST:
             kwargs["change_summary"] = request.POST["change_summary"]
             kwargs["correction"] = request.POST.get("correction") == "on"
+        if name == "submit" and request.POST.get("reviewer"):
+            kwargs["reviewer"] = reviewer_choices(article).get(request.POST["reviewer"])
+            if kwargs["reviewer"] is None:
+                self.message_user(
+                    request,
+                    f"{label}: that reviewer cannot review this text; choose "
+                    "another, or leave the choice to any medical reviewer.",
+                    messages.ERROR,
+                )
+                return redirect("admin:articles_article_change", article.pk)
         try:
             transition(article, **kwargs)
         except (workflow.TransitionNotAllowed, PermissionDenied) as error:

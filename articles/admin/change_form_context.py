@@ -1,8 +1,11 @@
 """The context of the article change form around its fields."""
 
+from django.utils import timezone
+
 from articles.admin.article_forms import plain_language_report
-from articles.models import Article, ArticleVersion, ReviewEvent
-from articles.review import comments, workflow
+from articles.admin.schedule_pages import time_zone_label
+from articles.models import Article, ArticleVersion, ReviewEvent, ScheduledChange
+from articles.review import comments, four_eyes, notices, workflow
 
 # Transitions that need more than a click: their own page shows what is at
 # stake and asks for a reason or an attestation.
@@ -12,6 +15,34 @@ CONFIRMED_ON_THEIR_OWN_PAGE = {
 }
 # Decided on the review page, with the changes on screen.
 ON_THE_REVIEW_PAGE = ("approve", "request_changes")
+
+
+def reviewer_choices(article: Article) -> dict:
+    """The medical reviewers an editor may address a submission to, by id:
+    those who may approve this text (four eyes)."""
+    return {
+        str(user.pk): user
+        for user in notices.medical_reviewers()
+        if not four_eyes.approval_conflict(article, user)
+    }
+
+
+def schedule_context(article: Article, user) -> dict:
+    """The scheduling form and the article's scheduled changes."""
+    may = user.has_perm("articles.publish_article")
+    return {
+        "may_schedule_publish": may and article.status == Article.Status.APPROVED,
+        "may_schedule_withdraw": may and article.is_public(),
+        "may_cancel_schedules": may,
+        "schedules": article.scheduled_changes.select_related("created_by").order_by(
+            "-created_at"
+        )[:5],
+        "waiting_schedules": article.scheduled_changes.filter(
+            state=ScheduledChange.State.WAITING
+        ).exists(),
+        "time_zone": time_zone_label(),
+        "schedule_min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
 
 
 def change_form_context(article: Article, user) -> dict:
@@ -25,7 +56,10 @@ def change_form_context(article: Article, user) -> dict:
         for name in available
         if name not in ON_THE_REVIEW_PAGE and name not in CONFIRMED_ON_THEIR_OWN_PAGE
     ]
+    submitting = "submit" in available
     return {
+        **schedule_context(article, user),
+        "reviewer_choices": reviewer_choices(article).values() if submitting else [],
         "workflow_buttons": buttons,
         "may_withdraw": "unpublish" in available,
         "may_reconfirm": "reconfirm" in available,

@@ -8,7 +8,6 @@ Django's list of models; with_dashboard() hands them to the admin index.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.urls import reverse
@@ -16,7 +15,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
-from articles.models import Article, DraftRevision, ReviewEvent
+from articles.admin.desk import Row, Section
+from articles.admin.schedule_pages import time_zone_label
+from articles.models import (
+    Article,
+    DraftRevision,
+    Notification,
+    ReviewEvent,
+    ScheduledChange,
+)
 from articles.review import four_eyes, periodic
 from articles.review.periodic import REVIEW_DUE_SOON_DAYS
 
@@ -25,44 +32,6 @@ Status = Article.Status
 Action = ReviewEvent.Action
 # The lists show titles only; the long texts stay in the database.
 LONG_ARTICLE_FIELDS = ("body", "body_html")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One article in a section: a link, then what the section says about it."""
-
-    title: str
-    url: str
-    detail: str
-    when: datetime.datetime | datetime.date | None
-    when_text: str
-    note: str = ""
-
-    @property
-    def when_iso(self) -> str:
-        """`when` for <time datetime>: whole seconds, as HTML allows."""
-        if isinstance(self.when, datetime.datetime):
-            return timezone.localtime(self.when).isoformat(timespec="seconds")
-        return self.when.isoformat() if self.when else ""
-
-
-@dataclass(frozen=True)
-class Section:
-    """A heading with its count, up to LIMIT rows, the words for an empty
-    list, and the article list with the same filter, where there is one."""
-
-    slug: str
-    title: str
-    headings: tuple[str, ...]  # for Row.detail, Row.when and (if any) Row.note
-    rows: list[Row]
-    count: int
-    empty: str
-    see_all_url: str = ""
-    see_all_text: str = ""
-
-    @property
-    def has_more(self) -> bool:
-        return self.count > len(self.rows)
 
 
 def sections_for(user, today: datetime.date | None = None) -> list[Section]:
@@ -75,10 +44,12 @@ def sections_for(user, today: datetime.date | None = None) -> list[Section]:
     if user.has_perm("articles.change_article"):
         sections.append(changes_requested(user))
     if user.has_perm("articles.publish_article"):
-        sections.append(ready_to_publish())
+        sections += [ready_to_publish(), scheduled_changes()]
     if user.has_perm("articles.review_article"):
         sections += [overdue_reviews(today), reviews_due_soon(today)]
     sections.append(recent_work(user))
+    if user.has_perm("articles.view_notification"):
+        sections.append(failed_emails())
     return sections
 
 
@@ -195,6 +166,63 @@ def ready_to_publish() -> Section:
         empty="No approved articles are waiting to be published.",
         see_all_url=_article_list(queue="approved"),
         see_all_text="All approved articles not yet published",
+    )
+
+
+def scheduled_changes() -> Section:
+    """Publications and withdrawals waiting for their time, soonest first."""
+    waiting = ScheduledChange.objects.filter(
+        state=ScheduledChange.State.WAITING
+    ).select_related("article", "created_by")
+    return Section(
+        slug="scheduled",
+        title="Scheduled to publish or withdraw",
+        headings=("Change", f"When ({time_zone_label()})", "Set by"),
+        rows=[
+            Row(
+                title=change.article.title,
+                url=_change_url(change.article_id),
+                detail=change.get_action_display()
+                + (f": {change.reason}" if change.reason else ""),
+                when=change.run_at,
+                when_text=f"{timezone.localtime(change.run_at):%d %b %Y, %H:%M}",
+                note=_name(change.created_by),
+                cancel_url=reverse(
+                    "admin:articles_article_cancel_schedule", args=[change.pk]
+                ),
+            )
+            for change in waiting[:LIMIT]
+        ],
+        count=waiting.count(),
+        empty="Nothing is scheduled. Schedule approved text from its article.",
+    )
+
+
+def failed_emails() -> Section:
+    """For administrators: notifications the worker gave up on."""
+    failed = Notification.objects.filter(status=Notification.Status.FAILED)
+    return Section(
+        slug="failed-emails",
+        title="Emails that could not be sent",
+        headings=("To", "Created", "Last error"),
+        rows=[
+            Row(
+                title=notification.subject,
+                url=reverse(
+                    "admin:articles_notification_change", args=[notification.pk]
+                ),
+                detail=notification.to_address,
+                when=notification.created_at,
+                when_text=_at(notification.created_at),
+                note=notification.last_error,
+            )
+            for notification in failed[:LIMIT]
+        ],
+        count=failed.count(),
+        empty="Every email was sent.",
+        see_all_url=reverse("admin:articles_notification_changelist")
+        + "?status__exact=failed",
+        see_all_text="All failed emails (select them to send again)",
     )
 
 

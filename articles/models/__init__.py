@@ -58,6 +58,8 @@ from articles.models.public import (
 
 # isort: split
 from articles.models.comments import PartComment
+from articles.models.notifications import Notification, NotificationSettings
+from articles.models.schedules import PeriodicRun, ScheduledChange
 
 __all__ = [
     "FAQ",
@@ -69,6 +71,10 @@ __all__ = [
     "Article",
     "ArticlePage",
     "PartComment",
+    "Notification",
+    "NotificationSettings",
+    "PeriodicRun",
+    "ScheduledChange",
     "ArticlePart",
     "ArticleQuerySet",
     "ArticleVersion",

@@ -253,6 +253,14 @@ class ReviewEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     comment = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # A submission the editor addressed to one medical reviewer (emailed alone).
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -6,11 +6,17 @@ loader) only say what changed: `published`, `withdrawn`, `rereviewed`,
 `everything_changed`. This module decides what to rebuild and in which order:
 
 1. the search index of new versions;
-2. related links: withdrawn articles lose every link to and from them, then
-   new articles and their neighbours get fresh ones, each article once;
-3. the stored page of every article whose page shows something that changed;
+2. related links: withdrawn articles lose every link to and from them, and
+   new articles get fresh ones, each article once; their neighbours (the
+   articles that should now link to a new article, or lost a link to a
+   withdrawn one) get theirs from the task worker (`relink_neighbours`);
+3. the stored page of every article whose page shows something that changed,
+   including every page that linked to a withdrawn article: no page links to
+   it once the withdrawal commits;
 4. the public-content counter, moved on once (page cache keys, ETags and
-   Last-Modified derive from it);
+   Last-Modified derive from it). It moves first: its row lock makes
+   concurrent changes (a request and the worker) run one after the other, so
+   the worker can never store a link to an article withdrawn meanwhile;
 5. the purge hook (`DJANGO_PUBLIC_PURGE_HOOK`), called once, after commit.
 
 Changes recorded inside `collecting()` (an admin request, a command, a bulk
@@ -29,6 +35,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from articles.models import Article, ArticleVersion, PublicState, RelatedPick
 from articles.publishing import related, search_index, stored_pages
@@ -43,6 +50,7 @@ class Changes:
     withdrawn: set[int] = field(default_factory=set)
     rereviewed: set[int] = field(default_factory=set)
     links: set[int] = field(default_factory=set)
+    neighbours: set[int] = field(default_factory=set)
     topics: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
     site: bool = False
@@ -92,6 +100,14 @@ def links_changed(article: Article) -> None:
     _record(lambda c: c.links.add(article.pk))
 
 
+@task()
+def relink_neighbours(article_ids: list[int]) -> int:
+    """The worker's half of a publication or withdrawal: fresh related links
+    and stored pages for the articles around it."""
+    _record(lambda c: c.neighbours.update(article_ids))
+    return len(article_ids)
+
+
 def topic_changed(topic) -> None:
     _record(lambda c: c.topics.add(topic.pk))
 
@@ -111,6 +127,7 @@ def everything_changed() -> None:
 
 
 def _apply(changes: Changes) -> None:
+    _public_content_changed()
     if changes.everything:
         search_index.index_missing_versions()
         related.compute_all_links()
@@ -120,35 +137,34 @@ def _apply(changes: Changes) -> None:
             search_index.index_version(version)
         for article_id in _relink(changes):
             stored_pages.store(article_id)
-    _public_content_changed()
 
 
 def _relink(changes: Changes) -> set[int]:
-    """Recompute related links; returns every article whose page to store."""
+    """Recompute related links now for the changed articles, and give their
+    neighbours to the worker; returns every article whose page to store."""
     to_store = changes.published | changes.withdrawn | changes.rereviewed
-    neighbours = set()
+    later = set()
     for article_id in changes.withdrawn:
-        neighbours |= related.remove_links(article_id)
-    own = changes.published | changes.links
+        lost_a_link = related.remove_links(article_id)
+        to_store |= lost_a_link
+        later |= lost_a_link
+    own = changes.published | changes.links | changes.neighbours
     for article in (
         Article.objects.public().select_related("live_version").filter(pk__in=own)
     ):
         related.compute_links(article)
     if changes.published:
-        neighbours |= related.neighbour_ids(changes.published)
-        neighbours |= set(
+        later |= related.neighbour_ids(changes.published)
+        later |= set(
             RelatedPick.objects.filter(target_id__in=changes.published).values_list(
                 "article_id", flat=True
             )
         )
-    neighbours -= own
-    for article in (
-        Article.objects.public()
-        .select_related("live_version")
-        .filter(pk__in=neighbours)
-    ):
-        related.compute_links(article)
-    to_store |= own | neighbours
+    later -= own
+    if later:
+        # A job row in this transaction: the worker sees it once this commits.
+        relink_neighbours.enqueue(sorted(later))
+    to_store |= own
     if changes.topics or changes.people:
         to_store |= set(
             Article.objects.public()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles.models import Article, Person, ReviewEvent
 from articles.models.comments import MAX_COMMENT_LENGTH
+from articles.review import four_eyes, notices
 from articles.text.control_characters import control_character_problem
 
 
@@ -23,7 +24,9 @@ def refuse_invalid(obj, **options) -> None:
 
 def lock(article: Article) -> Article:
     """Re-read the article under a row lock so two transitions cannot interleave."""
-    return Article.objects.select_for_update().get(pk=article.pk)
+    # NO KEY: rows that only refer to the article (related links the worker
+    # writes) need not wait for it; two transitions on it still do.
+    return Article.objects.select_for_update(no_key=True).get(pk=article.pk)
 
 
 def require(user: AbstractBaseUser, permission: str, doing: str) -> None:
@@ -50,11 +53,14 @@ def require_withdrawal_reason(reason: str) -> None:
         )
 
 
-def log(article, *, user, action, from_status, comment="", version=None):
-    """Record a transition; every transition runs in one transaction, so a
-    refused comment here undoes the whole step."""
+def log(
+    article, *, user, action, from_status, comment="", version=None, addressed_to=None
+):
+    """Record a transition and queue the emails it calls for; every transition
+    runs in one transaction, so a refused comment here undoes the whole step
+    and nobody is told about a step that did not happen."""
     refuse_bad_comment(comment)
-    return ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         article=article,
         version=version,
         action=action,
@@ -63,7 +69,25 @@ def log(article, *, user, action, from_status, comment="", version=None):
         user=user,
         comment=comment,
         content_hash=article.approval_hash(),
+        addressed_to=addressed_to,
     )
+    notices.event_logged(event)
+    return event
+
+
+def refuse_unable_reviewer(article: Article, reviewer) -> None:
+    """A submission addressed to one reviewer names one who may approve it."""
+    if reviewer is None:
+        return
+    if not (reviewer.is_active and reviewer.has_perm("articles.review_article")):
+        raise TransitionNotAllowed(
+            f"{reviewer.get_full_name() or reviewer} is not an active medical reviewer."
+        )
+    if four_eyes.approval_conflict(article, reviewer):
+        raise TransitionNotAllowed(
+            f"{reviewer.get_full_name() or reviewer} wrote or edited this text, so "
+            "they cannot approve it: choose another reviewer."
+        )
 
 
 def reviewer_profile(user: AbstractBaseUser) -> Person:

@@ -7,13 +7,12 @@
       └──────────── edit (the live version stays public) ◀──────────┘
 
 Each transition checks the user's permission and the article's state, locks
-the article row, stamps who and when, and writes a ReviewEvent, all in one
-transaction. The admin, the management commands and the demo loader call
-these functions; none of them sets `status` or `live_version` itself.
+the article row, stamps who and when, writes a ReviewEvent (which queues its
+emails) and cancels scheduled changes it outdates, in one transaction. Nothing
+else sets `status` or `live_version`.
 
 Four eyes: nobody approves text they wrote or edited since the last approval,
-superusers included. An approval holds only for the exact text approved (its
-content fingerprint); any later edit voids it.
+superusers included. An approval holds only for the exact text approved.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,11 +31,9 @@ from articles.models import (
 )
 from articles.models.content_writer import write_article
 from articles.publishing import refresh
-from articles.review import four_eyes, steps, versioning
-
-# Callers ask the workflow for every transition; periodic review lives beside it.
+from articles.review import four_eyes, schedules, steps, versioning
 from articles.review.periodic import overdue_versions as overdue_versions
-from articles.review.periodic import reconfirm_review
+from articles.review.periodic import reconfirm_review  # callers ask the workflow
 from articles.review.steps import (
     TransitionNotAllowed,
     in_review,
@@ -121,6 +118,7 @@ def record_edit(
             _clear_approval(current)
             comment = "The draft matches the published version again."
     current.save(update_fields=["lock_version", "status", *APPROVAL_FIELDS])
+    schedules.cancel_outdated(current, user=user)
     if from_status != current.status:
         steps.log(
             current,
@@ -140,12 +138,14 @@ def submit_for_review(
     comment: str = "",
     change_summary: str | None = None,
     correction: bool | None = None,
+    reviewer: AbstractBaseUser | None = None,
 ) -> Article:
-    """Send a draft to the medical reviewers, with the public note about this
-    update (`change_summary`, `correction`; None keeps what the draft holds),
-    which they approve with the text."""
+    """Send a draft to the medical reviewers (or the one `reviewer`), with the
+    public note about this update (`change_summary`, `correction`; None keeps
+    what the draft holds), which they approve with the text."""
     steps.require(user, "change_article", "submit articles for review")
     current = steps.lock(article)
+    steps.refuse_unable_reviewer(current, reviewer)
     if not may_submit(current):
         raise TransitionNotAllowed(
             f"Only drafts can be submitted; “{current}” is {current.get_status_display().lower()}."
@@ -172,6 +172,7 @@ def submit_for_review(
         action=Action.SUBMIT,
         from_status=from_status,
         comment=comment,
+        addressed_to=reviewer,
     )
     return current
 
@@ -289,6 +290,7 @@ def publish(
         update_fields=["live_version", "status", "first_published_at", "withdrawn_at"]
     )
     refresh.published(current, version)
+    schedules.cancel_outdated(current, user=user)
     steps.log(
         current,
         user=user,
@@ -318,6 +320,7 @@ def unpublish(article: Article, *, user: AbstractBaseUser, comment: str) -> Arti
         current.status = Status.DRAFT
     current.save(update_fields=["live_version", "withdrawn_at", "status"])
     refresh.withdrawn(current)
+    schedules.cancel_outdated(current, user=user)
     steps.log(
         current,
         user=user,

@@ -111,12 +111,17 @@ class Command(BaseCommand):
         User = get_user_model()
         users = {}
         for account in DEMO_USERS:
+            person = people.get(account.get("person"))
+            # Their names greet them in emails and fill the reviewer choice.
+            first, _, last = person.name.partition(" ") if person else ("", "", "")
             user, created = User.objects.get_or_create(
                 username=account["username"],
                 defaults={
                     "is_staff": True,
                     "is_superuser": account.get("superuser", False),
                     "email": f"{account['username']}@example.org",
+                    "first_name": first,
+                    "last_name": last,
                 },
             )
             if created:
@@ -124,7 +129,6 @@ class Command(BaseCommand):
                 user.save()
                 if account["role"]:
                     user.groups.add(Group.objects.get(name=account["role"]))
-            person = people.get(account.get("person"))
             if person is not None and person.user_id is None:
                 person.user = user
                 person.save(update_fields=["user"])
