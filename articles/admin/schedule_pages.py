@@ -28,9 +28,11 @@ class ScheduleForm(forms.Form):
 
 def time_zone_label() -> str:
     """e.g. "Europe/London (UTC+00:00)": the zone the form's times are in."""
-    now = timezone.localtime()
-    offset = now.strftime("%z")
-    return f"{timezone.get_current_timezone_name()} (UTC{offset[:3]}:{offset[3:]})"
+    name = timezone.get_current_timezone_name()
+    if name == "UTC":
+        return name
+    offset = timezone.localtime().strftime("%z")
+    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 class SchedulePages:

@@ -94,6 +94,10 @@ class NotificationSettings(models.Model):
 
     KINDS = [kind.value for kind in Notification.Kind]
 
+    class Meta:
+        verbose_name = "email choices"
+        verbose_name_plural = "my email choices"
+
     def __str__(self):
         return f"Email notifications of {self.user}"
 
