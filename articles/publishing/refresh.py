@@ -127,6 +127,7 @@ def everything_changed() -> None:
 
 
 def _apply(changes: Changes) -> None:
+    take_turn()
     _public_content_changed()
     if changes.everything:
         search_index.index_missing_versions()
@@ -176,6 +177,13 @@ def _relink(changes: Changes) -> set[int]:
             .values_list("pk", flat=True)
         )
     return to_store
+
+
+def take_turn() -> None:
+    """Wait for, and hold until commit, the public-content counter's row lock:
+    public changes (a transition, the worker's refresh) then run one at a time
+    and lock the rows they share in one order, counter first."""
+    list(PublicState.objects.select_for_update().filter(pk=1))
 
 
 def _now_us() -> int:

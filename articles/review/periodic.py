@@ -36,7 +36,7 @@ def reconfirm_review(
             "Confirm that you have read the text and its sources and that it is "
             "still medically accurate."
         )
-    current = steps.lock(article)
+    current = steps.lock(article, public=True)
     live = current.live_version
     if not steps.is_live(current):
         raise steps.TransitionNotAllowed(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles.models import Article, Person, ReviewEvent
 from articles.models.comments import MAX_COMMENT_LENGTH
+from articles.publishing import refresh
 from articles.review import four_eyes, notices
 from articles.text.control_characters import control_character_problem
 
@@ -22,10 +23,14 @@ def refuse_invalid(obj, **options) -> None:
         raise TransitionNotAllowed(" ".join(error.messages)) from error
 
 
-def lock(article: Article) -> Article:
-    """Re-read the article under a row lock so two transitions cannot interleave."""
-    # NO KEY: rows that only refer to the article (related links the worker
-    # writes) need not wait for it; two transitions on it still do.
+def lock(article: Article, *, public: bool = False) -> Article:
+    """Re-read the article under a row lock so two transitions cannot interleave.
+
+    A transition that changes what visitors see (`public`) first waits its turn
+    at the public-content counter (publishing/refresh.py), which every public
+    change takes first, so the worker's refresh and it lock rows in one order."""
+    if public:
+        refresh.take_turn()
     return Article.objects.select_for_update(no_key=True).get(pk=article.pk)
 
 

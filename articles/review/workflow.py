@@ -258,7 +258,7 @@ def publish(
     """Make the approved text public as a new immutable version, with the
     public note about the update that the reviewer approved with it."""
     steps.require(user, "publish_article", "publish articles")
-    current = steps.lock(article)
+    current = steps.lock(article, public=True)
     if not may_publish(current):
         raise TransitionNotAllowed(
             f"Only approved articles can be published; “{current}” is "
@@ -309,7 +309,7 @@ def unpublish(article: Article, *, user: AbstractBaseUser, comment: str) -> Arti
     editor, reviewer or auditor about why readers lost this page."""
     steps.require(user, "publish_article", "withdraw articles")
     require_withdrawal_reason(comment)
-    current = steps.lock(article)
+    current = steps.lock(article, public=True)
     if not is_live(current):
         raise TransitionNotAllowed(f"“{current}” is not published.")
     version = current.live_version
