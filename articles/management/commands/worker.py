@@ -68,10 +68,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, interval, clock_seconds, batch, worker_id, **options):
+        level = {0: logging.WARNING, 1: logging.INFO}.get(
+            options["verbosity"], logging.DEBUG
+        )
         for name in ("django_tasks", "django_tasks_db", "articles.background"):
-            logging.getLogger(name).setLevel(
-                logging.DEBUG if options["verbosity"] > 1 else logging.INFO
-            )
+            logging.getLogger(name).setLevel(level)
         worker = Worker(
             queue_names=["default"],
             interval=interval,
