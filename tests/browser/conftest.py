@@ -13,12 +13,16 @@ off, and the pages come from pytest-django's live server on 127.0.0.1.
 
 import os
 import shutil
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -49,6 +53,47 @@ def missing_tool(reason: str):
     pytest.skip(message)
 
 
+class RequestsInFlight:
+    """The requests Django is answering in other threads (the live server's),
+    counted with Django's request_started and request_finished signals.
+
+    Closing a browser context drops its connections, but the live server
+    goes on answering what it had already received (a live preview, say)
+    until its view returns; until then that request may hold a lock on the
+    shared in-memory SQLite database.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._threads = Counter()
+
+    def started(self, **kwargs):
+        with self._lock:
+            self._threads[threading.current_thread()] += 1
+
+    def finished(self, **kwargs):
+        with self._lock:
+            thread = threading.current_thread()
+            self._threads[thread] -= 1
+            if self._threads[thread] <= 0:
+                del self._threads[thread]
+
+    def busy(self) -> list[threading.Thread]:
+        """Threads other than this one still in a request (a thread that
+        died mid-request does not count)."""
+        me = threading.current_thread()
+        with self._lock:
+            return [t for t in self._threads if t is not me and t.is_alive()]
+
+    def wait_until_done(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.busy() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+IN_FLIGHT = RequestsInFlight()
+
+
 @pytest.fixture(scope="session")
 def live_server():
     """pytest-django's live server, always on 127.0.0.1 and a free port.
@@ -59,9 +104,17 @@ def live_server():
     pytest-django's autouse helper still gives each test a transactional
     database and adds the host to ALLOWED_HOSTS.
     """
+    request_started.connect(
+        IN_FLIGHT.started, weak=False, dispatch_uid="browser-in-flight"
+    )
+    request_finished.connect(
+        IN_FLIGHT.finished, weak=False, dispatch_uid="browser-in-flight"
+    )
     server = LiveServer("127.0.0.1")  # no port: the OS picks a free one
     yield server
     server.stop()
+    request_started.disconnect(dispatch_uid="browser-in-flight")
+    request_finished.disconnect(dispatch_uid="browser-in-flight")
 
 
 @pytest.fixture(scope="session")
@@ -162,8 +215,11 @@ def new_page(browser, live_server, transactional_db):
     """Open a page in a fresh browser context (its own cookies: one per person).
 
     Asks for the database first, so its pages are closed before the database
-    is emptied after the test: a request still in flight would otherwise hold
-    a lock on the shared in-memory SQLite database and fail the flush.
+    is emptied after the test, and then waits (up to 30 s) until the live
+    server has finished every request it had received: a request still in
+    flight would otherwise hold a lock on the shared in-memory SQLite
+    database and fail the flush. (A loaded machine, e.g. the three legs of
+    `make test` running at once, makes such a straggler likely.)
 
     Returns (page, problems); relative URLs in goto() go to the live server.
     Nothing leaves 127.0.0.1: any other request is aborted and recorded.
@@ -185,6 +241,7 @@ def new_page(browser, live_server, transactional_db):
     yield open_page
     for context in contexts:
         context.close()
+    IN_FLIGHT.wait_until_done(timeout=30)
 
 
 @pytest.fixture
