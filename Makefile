@@ -34,9 +34,9 @@ run: venv
 # missing Chromium skips that leg loudly (exit code 77 again).
 #
 # Lint first, then the three legs at the same time (a sub-make with -j3): one
-# after another they took about 14.5 minutes on a 2-core machine, at once
-# about 7.5. --output-sync=target prints each leg's output whole, when that
-# leg ends; --keep-going lets the others finish when one fails, and any
+# after another they took 16 minutes on a 2-core machine, at once 8
+# (docs/testing.md). --output-sync=target prints each leg's output whole,
+# when that leg ends; --keep-going lets the others finish when one fails, and any
 # failure fails `make test`. A summary of the three (passed, SKIPPED or
 # FAILED, and how long each took) comes last. The legs share nothing that
 # could collide: each has its own database (in-memory SQLite, or its own
@@ -48,7 +48,8 @@ MAKE_TEST_JOBS ?= 3
 LEGS := test-sqlite test-postgres test-browser
 test: lint
 	@notes=$$(mktemp -d -t make-test.XXXXXX); \
-	trap 'rm -rf "$$notes"' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	trap 'rm -rf "$$notes"' EXIT; \
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM; \
 	echo "=== make test: the three legs run at the same time; each one's output is printed whole when it ends ==="; \
 	started=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -j$(MAKE_TEST_JOBS) --keep-going --output-sync=target \
@@ -67,8 +68,8 @@ test: lint
 # SQLite and browser legs' pytest at a lower CPU priority, so that the
 # longest leg, PostgreSQL (pytest and its server: about one core's worth of
 # work), never waits for a core, and the two others share the second one
-# (this took the three from 8.4 to 7.6 minutes). Both are empty when a leg
-# runs alone.
+# (measured once: 8.4 minutes for the three without it, 7.6 with it). Both
+# are empty when a leg runs alone.
 MAKE_TEST_NOTES ?=
 LEG_NICE ?=
 # $(call leg_start,1-sqlite) and $(call leg_end,1-sqlite,passed)
