@@ -283,3 +283,19 @@ def test_each_user_chooses_their_own_emails_in_the_admin(team, client):
     assert client.post(url, {}).status_code in (302, 403)
     theirs.refresh_from_db()
     assert theirs.submitted is True
+
+
+def test_the_sweep_hands_a_message_whose_job_was_lost_back_to_the_worker(team):
+    from django_tasks_db.models import DBTaskResult
+
+    editor, (reviewer, _) = team
+    (notification,) = outbox.queue(
+        Kind.DIGEST, [reviewer], key="test:5", context=digest_context()
+    )
+    DBTaskResult.objects.all().delete()  # the job is lost
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    assert outbox.sweep() == {"requeued": 1, "stuck": 0}
+    run_queued_tasks()
+    assert len(sent_to(reviewer.email)) == 1

@@ -42,9 +42,7 @@ def test_a_scheduled_publication_waits_for_its_time_then_goes_live(approved, edi
     change = schedules.schedule(
         approved, action="publish", run_at=timezone.now() + SOON, user=editor
     )
-    assert clock.tick() and not [
-        s for s in clock.tick() if s.startswith("schedule")
-    ]  # not due: nothing started
+    assert not [s for s in clock.tick() if s.startswith("schedule")]  # not due
     assert jobs.carry_out_schedule.call(change.pk).startswith("not due")
     approved.refresh_from_db()
     assert approved.live_version is None
@@ -281,3 +279,34 @@ def test_the_digest_goes_out_once_a_day_from_the_clock(settings, reviewer, edito
     clock.tick()
     run_queued_tasks()
     assert len([m for m in mail.outbox if m.subject.startswith("Periodic")]) == 1
+
+
+def test_the_sweep_carries_out_a_change_whose_job_was_lost(approved, editor):
+    change = schedules.schedule(
+        approved, action="publish", run_at=timezone.now() + SOON, user=editor
+    )
+    ScheduledChange.objects.filter(pk=change.pk).update(
+        run_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    PeriodicRun.objects.create(job="schedule", slot=str(change.pk))  # started once
+    assert jobs.sweep.call()["late schedules"] == 1
+    run_queued_tasks()
+    change.refresh_from_db()
+    approved.refresh_from_db()
+    assert change.state == State.DONE and approved.live_version is not None
+
+
+def test_prune_forgets_old_finished_jobs_and_slots_but_keeps_failures(editor):
+    from django_tasks_db.models import DBTaskResult
+
+    old = timezone.now() - jobs.KEEP_FINISHED - datetime.timedelta(days=1)
+    jobs.sweep.enqueue()
+    jobs.sweep.enqueue()
+    done, failed = DBTaskResult.objects.all()
+    DBTaskResult.objects.filter(pk=done.pk).update(status="SUCCESSFUL", finished_at=old)
+    DBTaskResult.objects.filter(pk=failed.pk).update(status="FAILED", finished_at=old)
+    PeriodicRun.objects.create(job="sweep", slot="1", started_at=old)
+    PeriodicRun.objects.create(job="sweep", slot="2")
+    assert jobs.prune.call() == {"jobs": 1, "slots": 1}
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [failed.pk]
+    assert list(PeriodicRun.objects.values_list("slot", flat=True)) == ["2"]

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from articles.admin.article_forms import plain_language_report
 from articles.admin.schedule_pages import time_zone_label
-from articles.models import Article, ArticleVersion, ReviewEvent, ScheduledChange
+from articles.models import Article, ArticleVersion, ReviewEvent
 from articles.review import comments, four_eyes, notices, workflow
 
 # Transitions that need more than a click: their own page shows what is at
@@ -37,9 +37,6 @@ def schedule_context(article: Article, user) -> dict:
         "schedules": article.scheduled_changes.select_related("created_by").order_by(
             "-created_at"
         )[:5],
-        "waiting_schedules": article.scheduled_changes.filter(
-            state=ScheduledChange.State.WAITING
-        ).exists(),
         "time_zone": time_zone_label(),
         "schedule_min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     }

@@ -39,10 +39,7 @@ def carry_out_schedule(change_id: int) -> str:
         try:
             with transaction.atomic():
                 if change.action == ScheduledChange.Action.PUBLISH:
-                    if article.approved_content_hash != change.approved_content_hash:
-                        raise workflow.TransitionNotAllowed(
-                            "The approved text is not the text that was scheduled."
-                        )
+                    schedules.refuse_other_text(change, article)
                     article = workflow.publish(
                         article,
                         user=user,

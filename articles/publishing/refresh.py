@@ -127,8 +127,7 @@ def everything_changed() -> None:
 
 
 def _apply(changes: Changes) -> None:
-    take_turn()
-    _public_content_changed()
+    _public_content_changed()  # first: its UPDATE takes take_turn()'s row lock
     if changes.everything:
         search_index.index_missing_versions()
         related.compute_all_links()

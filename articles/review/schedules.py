@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ScheduledChange
-from articles.review import four_eyes, notices, steps
+from articles.review import notices, steps
 from articles.review.steps import TransitionNotAllowed
 
 Action = ScheduledChange.Action
@@ -52,18 +52,9 @@ def schedule(
     current = steps.lock(article)
     approved_hash = ""
     if action == Action.PUBLISH:
-        if not steps.may_publish(current):
-            raise TransitionNotAllowed(
-                f"Only approved text can be scheduled to go live; “{current}” is {current.get_status_display().lower()}."
-            )
-        if current.approval_hash() != current.approved_content_hash:
-            raise TransitionNotAllowed(
-                "The text changed after it was approved; it needs a new review."
-            )
-        if conflict := four_eyes.conflict(
-            reviewer=current.medical_reviewer, author=current.author
-        ):
-            raise TransitionNotAllowed(conflict)
+        steps.refuse_unpublishable(
+            current, only="Only approved text can be scheduled to go live"
+        )
         approved_hash = current.approved_content_hash
     else:
         if not steps.is_live(current):
@@ -132,6 +123,14 @@ def cancel_outdated(article: Article, *, user: AbstractBaseUser) -> list:
         notices.schedule_not_carried_out(change, outcome=outcome, by=user)
         cancelled.append(change)
     return cancelled
+
+
+def refuse_other_text(change: ScheduledChange, article: Article) -> None:
+    """A scheduled publication publishes the text approved when it was set."""
+    if article.approved_content_hash != change.approved_content_hash:
+        raise TransitionNotAllowed(
+            "The approved text is not the text that was scheduled."
+        )
 
 
 def carried_out(change: ScheduledChange, outcome: str) -> None:

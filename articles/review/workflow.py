@@ -259,19 +259,7 @@ def publish(
     public note about the update that the reviewer approved with it."""
     steps.require(user, "publish_article", "publish articles")
     current = steps.lock(article, public=True)
-    if not may_publish(current):
-        raise TransitionNotAllowed(
-            f"Only approved articles can be published; “{current}” is "
-            f"{current.get_status_display().lower()}."
-        )
-    if current.approval_hash() != current.approved_content_hash:
-        raise TransitionNotAllowed(
-            "The text changed after it was approved; it needs a new review."
-        )
-    if conflict := four_eyes.conflict(
-        reviewer=current.medical_reviewer, author=current.author
-    ):
-        raise TransitionNotAllowed(conflict)
+    steps.refuse_unpublishable(current)
     refuse_invalid(current, validate_unique=False, validate_constraints=False)
     versioning.change_summary(current, current.change_summary, current.is_correction)
     version = versioning.next_version(

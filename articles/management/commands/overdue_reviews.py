@@ -2,25 +2,16 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
-from articles.review import workflow
+from articles.review import notices, workflow
 
 
 def reviewer_emails() -> list[str]:
     """Addresses of active accounts that hold the review permission."""
-    permission = Permission.objects.get(
-        content_type__app_label="articles", codename="review_article"
-    )
-    users = get_user_model().objects.filter(
-        Q(user_permissions=permission) | Q(groups__permissions=permission),
-        is_active=True,
-    )
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    users = notices.medical_reviewers().exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 class Command(BaseCommand):
