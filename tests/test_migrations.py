@@ -122,6 +122,10 @@ def test_0014_recomputes_fingerprints_and_keeps_published_articles_unchanged():
 
     executor.loader.build_graph()
     executor.migrate(AFTER)
+    # The later migrations (to today's models, which the checks below use)
+    # must keep those fingerprints too.
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     published = Article.objects.get(slug="published")
     live = ArticleVersion.objects.get(pk=version.pk)
@@ -131,3 +135,53 @@ def test_0014_recomputes_fingerprints_and_keeps_published_articles_unchanged():
     approved = Article.objects.get(slug="approved")
     assert approved.approved_content_hash == approved.approval_hash()
     assert Person.objects.get(slug="ann").name_key == "ann writer"
+
+
+BEFORE_PARTS = [("articles", "0017_notifications_and_schedules")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("back_to_latest_afterwards")
+def test_0018_keeps_old_citations_as_written_and_every_fingerprint():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_PARTS)
+    apps = executor.loader.project_state(BEFORE_PARTS).apps
+    OldArticle = apps.get_model("articles", "Article")
+    OldReference = apps.get_model("articles", "Reference")
+    topic = apps.get_model("articles", "Topic").objects.create(name="Sleep", slug="sleep")
+    author = apps.get_model("articles", "Person").objects.create(
+        name="Dr Ann Writer", slug="ann", name_key="ann writer"
+    )
+    article = OldArticle.objects.create(
+        title="Is a nap fine?",
+        slug="nap",
+        short_answer="Yes.",
+        body="Words.",
+        topic=topic,
+        author=author,
+        created_at=timezone.now(),
+    )
+    citations = [
+        ("NHS. Insomnia. 2024.", "https://www.nhs.uk/conditions/insomnia/"),
+        ("Smith J. Sleep in adults. Lancet; 2019.", ""),
+    ]
+    for position, (citation, url) in enumerate(citations, 1):
+        OldReference.objects.create(
+            article=article, position=position, citation=citation, url=url
+        )
+    old_shape = [{"citation": c, "url": u} for c, u in citations]
+
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    article = Article.objects.get(slug="nap")
+    rows = list(article.references.order_by("position"))
+    assert [(r.citation, r.url) for r in rows] == citations
+    assert all(not (r.title or r.authors or r.doi or r.pmid or r.year) for r in rows)
+    # The stored shape, and so every approval's and version's fingerprint, is the old one.
+    assert article.content()["references"] == old_shape
+    shown = ArticleVersion(references=old_shape, body_html="", faqs=[]).reference_list()
+    assert [(s.text, s.links) for s in shown] == [
+        (citations[0][0], [(citations[0][1], citations[0][1])]),
+        (citations[1][0], []),
+    ]

@@ -93,6 +93,7 @@ def test_admin_edit_sent_with_crlf_stores_lf_and_the_fingerprint_of_the_lf_text(
             "faqs-0-answer": crlf(ANSWER),
             "key_takeaways-0-text": "Line one\r\nline two",
             "references-0-citation": "NHS.\rGuidance. 2024.",
+            "references-0-url": "https://www.nhs.uk/",
         },
     )
 
@@ -192,7 +193,7 @@ def test_the_content_writer_stores_lf_in_the_text_and_every_part(editor):
         "body": crlf(BODY),
         "faqs": [{"question": "Is it?", "answer": crlf(ANSWER)}],
         "key_takeaways": ["One\r\ntwo"],
-        "references": [{"citation": "NHS.\r\nGuidance.", "url": ""}],
+        "references": [{"citation": "NHS.\r\nGuidance.", "url": "https://www.nhs.uk/"}],
     }
 
     write_article(article, content, topic=article.topic, author=article.author)
@@ -256,7 +257,10 @@ def test_loading_approved_text_keeps_it_as_recorded_so_the_approval_holds(
 PARTS = {
     "faqs": lambda n: {"question": f"Question {n}?", "answer": f"Answer {n}."},
     "key_takeaways": lambda n: {"text": f"Takeaway {n}."},
-    "references": lambda n: {"citation": f"Source {n}. 2024."},
+    "references": lambda n: {
+        "citation": f"Source {n}. 2024.",
+        "url": f"https://example.org/{n}",
+    },
 }
 
 
@@ -397,7 +401,10 @@ def test_0015_gives_an_existing_editors_group_the_related_pick_permissions():
         )
     )
     assert RELATED_PICK_PERMISSIONS <= codenames
-    assert codenames == roles.ROLE_PERMISSIONS[roles.EDITORS]
+    # Later migrations add the problem-report and link-check permissions.
+    assert codenames == roles.ROLE_PERMISSIONS[roles.EDITORS] - set(
+        roles.EVIDENCE_PERMISSIONS
+    )
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 

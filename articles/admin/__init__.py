@@ -13,7 +13,9 @@ from articles.admin import (  # noqa: F401
     dashboard,
     login_attempts,
     notifications,
+    problem_reports,
     shown_to_visitors,
+    source_checks,
 )
 
 # The admin home is each role's dashboard, above Django's list of models. Set

@@ -5,7 +5,7 @@ line breaks as "\\n" (NormalisedNewlines)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -16,7 +16,6 @@ from articles.models import (
     Article,
     KeyTakeaway,
     Person,
-    Reference,
     RelatedPick,
     Topic,
 )
@@ -132,6 +131,16 @@ class OrderedPartFormSet(BaseInlineFormSet):
         for number, form in enumerate(unnumbered, start=max(taken, default=0) + 1):
             form.cleaned_data["position"] = form.instance.position = number
 
+    def kept_forms(self) -> list:
+        """The valid rows this save keeps (not deleted, not a blank extra row)."""
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not (self.can_delete and self._should_delete_form(form))
+            and (form.has_changed() or form.instance.pk is not None)
+        ]
+
     def validate_unique(self):
         # Positions are checked across the submitted rows in clean(); the rows'
         # own database check would refuse a swap of two existing positions.
@@ -169,16 +178,6 @@ class FAQInline(admin.StackedInline):
     extra = 1
     fields = ["position", "question", "answer"]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
-
-class ReferenceInline(admin.TabularInline):
-    model = Reference
-    form = ArticlePartForm
-    formset = OrderedPartFormSet
-    extra = 1
-    fields = ["position", "citation", "url"]
-    # A reference typed without a scheme ("www.nhs.uk/...") is a secure web address.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RelatedPickInline(admin.TabularInline):

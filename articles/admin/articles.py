@@ -19,7 +19,6 @@ from articles.admin.article_forms import (
     FAQInline,
     ImportTextForm,
     KeyTakeawayInline,
-    ReferenceInline,
     RelatedPickInline,
     ReviewQueueFilter,
     plain_language_report,
@@ -30,6 +29,7 @@ from articles.admin.change_form_context import (
     reviewer_choices,
 )
 from articles.admin.public_changes import CollectsPublicChanges
+from articles.admin.reference_forms import ReferenceInline, citation_report
 from articles.admin.review_pages import ReviewPages
 from articles.admin.schedule_pages import SchedulePages
 from articles.models import (
@@ -143,6 +143,14 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, SchedulePages, admin.Mode
             ),
         )
 
+    def _create_formsets(self, request, obj, change):
+        # The references' formset checks the citations of the body and of the
+        # FAQ answers being saved with it (reference_forms.ReferenceFormSet).
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.siblings = formsets
+        return formsets, inlines
+
     # Saving writes only the editable fields (Article.save), then tells the
     # workflow who edited: draft history, approval voiding, lock version.
 
@@ -151,6 +159,8 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, SchedulePages, admin.Mode
         approved_by = form.instance.approved_by if change else None
         waiting = list(schedules.waiting(form.instance)) if change else []
         article = workflow.record_edit(form.instance, user=request.user)
+        for advice in citation_report(article).advice:
+            self.message_user(request, advice, messages.WARNING)
         for scheduled in ScheduledChange.objects.filter(
             pk__in=[c.pk for c in waiting], state=ScheduledChange.State.CANCELLED
         ):

@@ -16,7 +16,9 @@ from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
 from articles.admin.desk import Row, Section
+from articles.admin.problem_reports import problem_reports
 from articles.admin.schedule_pages import time_zone_label
+from articles.admin.source_checks import sources_need_attention
 from articles.models import (
     Article,
     DraftRevision,
@@ -47,10 +49,11 @@ def sections_for(user, today: datetime.date | None = None) -> list[Section]:
         sections += [ready_to_publish(), scheduled_changes()]
     if user.has_perm("articles.review_article"):
         sections += [overdue_reviews(today), reviews_due_soon(today)]
+    sections += [problem_reports(user), sources_need_attention(user)]
     sections.append(recent_work(user))
     if user.has_perm("articles.view_notification"):
         sections.append(failed_emails())
-    return sections
+    return [section for section in sections if section is not None]
 
 
 def with_dashboard(index):

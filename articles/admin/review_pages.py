@@ -16,6 +16,7 @@ from articles.models import Article, ArticleVersion, ReviewEvent
 from articles.publishing import stored_pages as pages
 from articles.review import comments, four_eyes, workflow
 from articles.review.diff import diff_content
+from articles.text.citations import citations_of
 
 Action = ReviewEvent.Action
 VIEWS = {
@@ -164,6 +165,7 @@ class ReviewPages:
             four_eyes_conflict=four_eyes.approval_conflict(article, user),
             in_review=in_review,
             plain_language=plain_language_report(article),
+            citations=citations_of(content),
         )
 
     def comments_view(self, request, article_id):

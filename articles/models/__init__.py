@@ -58,6 +58,7 @@ from articles.models.public import (
 
 # isort: split
 from articles.models.comments import PartComment
+from articles.models.evidence import ProblemReport, SourceCheck
 from articles.models.notifications import Notification, NotificationSettings
 from articles.models.schedules import PeriodicRun, ScheduledChange
 
@@ -71,6 +72,8 @@ __all__ = [
     "Article",
     "ArticlePage",
     "PartComment",
+    "ProblemReport",
+    "SourceCheck",
     "Notification",
     "NotificationSettings",
     "PeriodicRun",

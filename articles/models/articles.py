@@ -278,8 +278,7 @@ class Article(models.Model):
             ],
             "key_takeaways": [t.text for t in self.key_takeaways.order_by("position")],
             "references": [
-                {"citation": r.citation, "url": r.url}
-                for r in self.references.order_by("position")
+                r.as_content() for r in self.references.order_by("position")
             ],
             "slug": self.slug,
             "topic": self.topic.slug,

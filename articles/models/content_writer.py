@@ -3,7 +3,7 @@ restoring an earlier draft, importing plain text and loading a backup.
 
 Content has the shape of Article.content() (and of DraftRevision.content):
 faqs as {question, answer}, key takeaways as text, references as
-{citation, url}. Every row is validated as the admin would validate it.
+Reference.as_content() stores them. Every row is validated as the admin would validate it.
 write_article() stores line breaks as "\\n" (articles/text/newlines.py); a
 backup load decides for itself (articles/transfer/backup_load.py).
 """
@@ -61,9 +61,17 @@ def write_article(article: Article, content: dict, *, topic, author) -> Article:
     return article
 
 
-def write_parts(article: Article, *, faqs=None, key_takeaways=None, references=None):
+def write_parts(
+    article: Article,
+    *,
+    faqs=None,
+    key_takeaways=None,
+    references=None,
+    as_it_was: bool = False,
+):
     """Replace the given parts, in order (None keeps that part as it is). A row
-    may carry its own "position" (a backup keeps the positions it had)."""
+    may carry its own "position" (a backup keeps the positions it had);
+    `as_it_was` (a backup) keeps references from before they needed a link."""
     parts = [
         (FAQ, "faqs", faqs),
         (KeyTakeaway, "key_takeaways", key_takeaways),
@@ -77,5 +85,6 @@ def write_parts(article: Article, *, faqs=None, key_takeaways=None, references=N
             fields = {"text": row} if isinstance(row, str) else dict(row)
             fields.setdefault("position", number)
             part = model(article=article, **fields)
+            part.loaded_as_it_was = as_it_was
             part.full_clean(exclude=["article"])
             part.save()

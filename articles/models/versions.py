@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from articles.models.articles import Article, content_fingerprint, public_article_q
 from articles.models.people import Person, Topic
+from articles.text.citations import backlinks
+from articles.text.references import ShownReference, reference_content, shown_reference
 from articles.text.rendering import render_markdown
 
 # Columns of a version that only its own page needs.
@@ -168,8 +170,13 @@ class ArticleVersion(models.Model):
             body=content["body"],
             body_html=render_markdown(content["body"]),
             faqs=[
-                {**faq, "answer_html": render_markdown(faq["answer"])}
-                for faq in content["faqs"]
+                {
+                    **faq,
+                    "answer_html": render_markdown(
+                        faq["answer"], cite_ids=f"faq-{number}-cite"
+                    ),
+                }
+                for number, faq in enumerate(content["faqs"], start=1)
             ],
             key_takeaways=content["key_takeaways"],
             references=content["references"],
@@ -196,9 +203,7 @@ class ArticleVersion(models.Model):
                 {"question": f["question"], "answer": f["answer"]} for f in self.faqs
             ],
             "key_takeaways": list(self.key_takeaways),
-            "references": [
-                {"citation": r["citation"], "url": r["url"]} for r in self.references
-            ],
+            "references": [reference_content(r) for r in self.references],
             "slug": self.slug,
             "topic": self.topic.slug,
             "author": self.author.slug,
@@ -212,6 +217,15 @@ class ArticleVersion(models.Model):
         """A later publication of new text (not the first one, not a periodic
         review): the page and the feed show its change summary as an update."""
         return self.kind == self.Kind.PUBLICATION and self.number > 1
+
+    def reference_list(self) -> list[ShownReference]:
+        """The references as the page lists them, each with links back to
+        the places in the body and FAQ answers that cite it."""
+        links = backlinks([self.body_html, *(f["answer_html"] for f in self.faqs)])
+        return [
+            shown_reference(number, reference, links.get(number))
+            for number, reference in enumerate(self.references, start=1)
+        ]
 
     def faq_items(self) -> list[dict]:
         """FAQs with the anchor each one has on the page (#faq-1, #faq-2, ...)."""

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from articles.text.references import shown_reference
+
 # The characters that could end a <script> element or open an HTML comment
 # inside it; JSON keeps them as \u escapes (the same as Django's json_script).
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -46,7 +48,8 @@ def article_json_ld(version, origin: str) -> str:
 
 
 def article_graph(version, origin: str) -> list[dict]:
-    """The page, its FAQs (if any) and its breadcrumb trail, as Schema.org nodes."""
+    """The page (with its sources as `citation`), its FAQs (if any) and its
+    breadcrumb trail, as Schema.org nodes."""
     url = canonical_url(version, origin)
     home_url = origin + reverse("articles:home")
     topic_url = origin + version.topic.get_absolute_url()
@@ -71,6 +74,7 @@ def article_graph(version, origin: str) -> list[dict]:
                 version.author_name, version.author_credentials, version.author, origin
             ),
             "about": {"@type": "Thing", "name": version.topic.name},
+            "citation": [citation_node(r) for r in version.references] or None,
             "isPartOf": {
                 "@type": "WebSite",
                 "name": settings.SITE_NAME,
@@ -95,6 +99,49 @@ def article_graph(version, origin: str) -> list[dict]:
     if version.faqs:
         graph.insert(1, _faq_page(version, url))
     return graph
+
+
+# Schema.org types for each kind of reference (a guideline is a CreativeWork:
+# schema.org's MedicalGuideline is not one, and `citation` expects one).
+CITATION_TYPES = {
+    "study": "ScholarlyArticle",
+    "review": "ScholarlyArticle",
+    "web": "WebPage",
+}
+
+
+def citation_node(reference: dict) -> dict:
+    """A reference as a Schema.org CreativeWork: its title (or the citation as
+    written), authors, journal or publisher, year, address and identifiers."""
+    scholarly = CITATION_TYPES.get(reference.get("kind")) == "ScholarlyArticle"
+    publisher = reference.get("publisher")
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": name.upper(), "value": reference[name]}
+        for name in ("doi", "pmid")
+        if reference.get(name)
+    ]
+    shown = shown_reference(1, reference)
+    return _without_empty(
+        {
+            "@type": CITATION_TYPES.get(reference.get("kind"), "CreativeWork"),
+            "name": reference.get("title") or reference.get("citation"),
+            "author": reference.get("authors"),
+            "isPartOf": (
+                {"@type": "Periodical", "name": publisher}
+                if scholarly and publisher
+                else None
+            ),
+            "publisher": (
+                {"@type": "Organization", "name": publisher}
+                if publisher and not scholarly
+                else None
+            ),
+            "datePublished": str(reference["year"]) if reference.get("year") else None,
+            "url": shown.main_url,
+            "sameAs": [address for _, address in shown.links[1:]] or None,
+            "identifier": identifiers or None,
+        }
+    )
 
 
 def _faq_page(version, url) -> dict:

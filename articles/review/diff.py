@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from articles.text.newlines import normalise_newlines
+from articles.text.references import shown_reference
 
 # A number keeps its decimals, thousands separators, ranges and units in one
 # token (2.5, 1,000+, 120/80, 2-3, 6g, 50%), so "2" -> "20" is a single change.
@@ -182,8 +183,13 @@ def _faq_text(faq: dict) -> str:
 
 
 def _reference_line(ref: dict) -> str:
-    citation, url = ref.get("citation") or "", ref.get("url") or ""
-    return f"{citation} — {url}" if url else citation
+    """Every part a reviewer approves: kind, words, links and accessed date."""
+    shown = shown_reference(1, ref)
+    parts = [f"[{ref['kind']}] {shown.text}" if ref.get("kind") else shown.text]
+    parts += [label for label, _ in shown.links]
+    if shown.accessed:
+        parts.append(f"accessed {shown.accessed}")
+    return " — ".join(parts)
 
 
 # Two list items count as the same item, edited, when this alike (difflib ratio).

@@ -10,6 +10,11 @@ MEDICAL_REVIEWERS = "Medical reviewers"
 
 _CONTENT_MODELS = ["article", "faq", "keytakeaway", "reference"]
 _WRITE = ["add", "change", "view"]
+EVIDENCE_PERMISSIONS = [
+    "view_problemreport",
+    "change_problemreport",
+    "view_sourcecheck",
+]
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     EDITORS: {
@@ -37,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "delete_relatedpick",
         "view_relatedpick",
         "publish_article",
+        # Readers' problem reports are triaged by whoever can fix the text;
+        # link checks are read-only for everyone (the checker writes them).
+        *EVIDENCE_PERMISSIONS,
     },
     MEDICAL_REVIEWERS: {
         *(f"{action}_{model}" for model in _CONTENT_MODELS for action in _WRITE),
@@ -47,18 +55,24 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "view_person",
         "view_tag",
         "review_article",
+        *EVIDENCE_PERMISSIONS,
     },
 }
 
 
-def apply_roles(group_model, permission_model, *, strict=True) -> dict[str, int]:
+def apply_roles(
+    group_model, permission_model, *, strict=True, models: set[str] | None = None
+) -> dict[str, int]:
     """Make each role group hold exactly its listed permissions; return the counts.
 
     strict=False is for the first roles migration, which runs before later
     migrations add models (tags); the migration that adds permissions for
-    them applies the roles again, strictly."""
+    them applies the roles again, strictly. `models` (lower-case model names)
+    limits the roles to the models a migration's historical state has."""
     counts = {}
     for group_name, codenames in ROLE_PERMISSIONS.items():
+        if models is not None:
+            codenames = {c for c in codenames if c.split("_", 1)[1] in models}
         group, _ = group_model.objects.get_or_create(name=group_name)
         permissions = list(
             permission_model.objects.filter(
@@ -91,4 +105,7 @@ def apply_roles_in_migration(apps, *, strict=True) -> None:
         apps.get_model("auth", "Group"),
         apps.get_model("auth", "Permission"),
         strict=strict,
+        models={
+            m._meta.model_name for m in apps.get_app_config("articles").get_models()
+        },
     )

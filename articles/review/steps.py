@@ -8,6 +8,7 @@ from articles.models import Article, Person, ReviewEvent
 from articles.models.comments import MAX_COMMENT_LENGTH
 from articles.publishing import refresh
 from articles.review import four_eyes, notices
+from articles.text.citations import citations_of
 from articles.text.control_characters import control_character_problem
 
 
@@ -112,6 +113,14 @@ def refuse_unpublishable(
         reviewer=article.medical_reviewer, author=article.author
     ):
         raise TransitionNotAllowed(conflict)
+    refuse_broken_citations(article)
+
+
+def refuse_broken_citations(article: Article) -> None:
+    """Text citing a reference it does not have is neither approved nor
+    published (the admin form refuses to save it; an import or API may not)."""
+    if refusals := citations_of(article.content()).refusals:
+        raise TransitionNotAllowed(" ".join(refusals))
 
 
 def reviewer_profile(user: AbstractBaseUser) -> Person:

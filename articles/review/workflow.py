@@ -193,6 +193,7 @@ def approve_medical_review(
     reviewer = steps.reviewer_profile(user)
     if conflict := four_eyes.approval_conflict(current, user):
         raise TransitionNotAllowed(conflict)
+    steps.refuse_broken_citations(current)
     fingerprint = current.approval_hash()
     if seen_content_hash is not None and seen_content_hash != fingerprint:
         raise TransitionNotAllowed(

@@ -14,14 +14,15 @@ from markdown.extensions.toc import TocExtension
 # Ids the page itself uses; a body heading must not take one (the skip link
 # targets #main, "People also ask" links to #faq-1, ...).
 PAGE_IDS = {"main", "short-answer-heading", "takeaways-heading", "faqs-heading",
-            "references-heading", "related-heading", "also-ask-heading"}  # fmt: skip
+            "references-heading", "related-heading", "also-ask-heading",
+            "report-heading"}  # fmt: skip
 
 
 def _heading_id(value: str, separator: str) -> str:
     """Heading ids share one namespace with the page: short, plain, and never
     one of the page's own ids."""
     slug = slugify(value)[:60] or "section"
-    if slug in PAGE_IDS or slug.startswith("faq-"):
+    if slug in PAGE_IDS or slug.startswith(("faq-", "ref-", "cite-")):
         return f"section-{slug}"
     return slug
 

@@ -9,6 +9,8 @@ notice where an image, which is not supported yet, would silently vanish).
 
 Care cards and callouts (``/// urgent`` ... ``///``) come from
 articles/text/callouts.py; their classes are the only ones nh3 lets through.
+Citations (``[1]``) come from articles/text/citations.py; their ids are the
+only link ids it lets through.
 The Markdown extensions and heading ids are set up in articles/text/converter.py.
 """
 
@@ -16,6 +18,7 @@ import nh3
 from markdown.extensions import Extension
 
 from articles.text.callouts import CalloutExtension
+from articles.text.citations import CitationExtension
 from articles.text.converter import markdown_converter
 
 ALLOWED_TAGS = {
@@ -28,7 +31,7 @@ ALLOWED_TAGS = {
 # "class" is listed for the care cards' and callouts' markup only:
 # CalloutExtension.attribute_filter removes every class it did not generate.
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "id"},
     "abbr": {"title"},
     "div": {"class"},
     "h2": {"id"},
@@ -53,20 +56,29 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "templat
 MAX_MARKDOWN_LENGTH = 200_000
 
 
-def render_markdown(text: str, *extensions: Extension) -> str:
+def render_markdown(text: str, *extensions: Extension, cite_ids: str = "cite") -> str:
     """Render an editor's Markdown to HTML that is safe to show to visitors.
     `extensions` join this one render (the admin preview's image notices,
-    articles/text/images.py); the sanitiser still has the last word."""
+    articles/text/images.py); the sanitiser still has the last word.
+    `cite_ids` starts the ids of this text's citations (articles/text/citations.py),
+    so the body's and each FAQ answer's stay distinct on one page."""
     if not text:
         return ""
     callouts = CalloutExtension()
-    html = markdown_converter(callouts, *extensions).convert(text)
+    citations = CitationExtension(prefix=cite_ids)
+    html = markdown_converter(callouts, citations, *extensions).convert(text)
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id" and tag == "a":
+            return citations.attribute_filter(tag, attribute, value)
+        return callouts.attribute_filter(tag, attribute, value)
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=callouts.attribute_filter,
+        attribute_filter=attribute_filter,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,

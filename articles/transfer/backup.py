@@ -180,7 +180,7 @@ def export_data() -> dict:
                 for t in article.key_takeaways.all()
             ],
             "references": [
-                {"position": r.position, "citation": r.citation, "url": r.url}
+                {"position": r.position, **r.as_content()}
                 for r in article.references.all()
             ],
             "tags": sorted(tag.slug for tag in article.tags.all()),

@@ -215,6 +215,7 @@ def _load(data) -> dict[str, int]:
             faqs=record["faqs"],
             key_takeaways=record["key_takeaways"],
             references=record["references"],
+            as_it_was=True,
         )
         versions = {}
         for item in record.get("versions", []):
@@ -250,9 +251,11 @@ def _load(data) -> dict[str, int]:
                 {
                     "question": faq["question"],
                     "answer": faq["answer"],
-                    "answer_html": render_markdown(faq["answer"]),
+                    "answer_html": render_markdown(
+                        faq["answer"], cite_ids=f"faq-{number}-cite"
+                    ),
                 }
-                for faq in version.faqs
+                for number, faq in enumerate(version.faqs, start=1)
             ]
             for reference in version.references:
                 url = reference.get("url", "")

@@ -9,8 +9,9 @@ from django.contrib.syndication.views import Feed
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
-from articles.models import ArticleVersion
+from articles.models import LONG_VERSION_FIELDS, ArticleVersion
 from articles.text.control_characters import strip_control_characters
+from articles.text.references import shown_reference
 
 ITEMS_IN_FEED = 30
 
@@ -40,9 +41,11 @@ class LatestArticlesFeed(Feed):
         return request
 
     def items(self, request):
+        # The short listing, plus the references its items name as sources.
+        long_fields = [f for f in LONG_VERSION_FIELDS if f != "references"]
         versions = list(
             ArticleVersion.objects.live()
-            .listing()
+            .defer(*long_fields)
             .order_by("-published_at", "-pk")[:ITEMS_IN_FEED]
         )
         for version in versions:
@@ -69,6 +72,13 @@ class LatestArticlesFeed(Feed):
             # corrects an error, before the answer itself.
             label = "Correction" if version.is_correction else "Updated"
             text = f"{label}: {version.change_summary} — {text}"
+        shown = [shown_reference(n, r) for n, r in enumerate(version.references, 1)]
+        sources = [" ".join([r.text, *(label for label, _ in r.links)]) for r in shown]
+        if sources:
+            numbered = " ".join(
+                f"[{n}] {source}" for n, source in enumerate(sources, 1)
+            )
+            text = f"{text} Sources: {numbered}"
         return feed_text(text)
 
     def item_link(self, version):
