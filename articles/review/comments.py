@@ -14,6 +14,7 @@ from articles.models import Article, PartComment
 from articles.review import steps
 from articles.review.steps import TransitionNotAllowed
 from articles.text.newlines import normalise_newlines
+from articles.text.references import reference_text
 
 _SECTION = re.compile(r"^## +(.+)$", re.MULTILINE)
 
@@ -51,7 +52,7 @@ def parts_of(content: dict) -> list[tuple[str, str, str]]:
             (
                 f"reference:{number}",
                 f"Reference {number}",
-                reference.get("citation", ""),
+                reference_text(reference),
             )
         )
     return parts
