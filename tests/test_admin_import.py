@@ -134,3 +134,59 @@ def test_staff_without_add_permission_cannot_import(client):
     assert client.get(IMPORT_URL).status_code == 403
     assert client.post(IMPORT_URL, {"text": TEXT, "create": "1"}).status_code == 403
     assert Article.objects.count() == 0
+
+
+SOURCES = """
+
+Studies find no effect [1], and guidance agrees [2].
+
+References
+
+1. Lee C. Cold drinks and digestion. Gut. 2018. https://doi.org/10.1136/gutjnl-2017-314000
+2. NHS. Indigestion. https://www.nhs.uk/conditions/indigestion/
+3. A note from a nurse.
+"""
+TEXT_WITH_SOURCES = TEXT.replace(
+    "Studies find no effect on digestion in healthy people.\n",
+    "Studies find no effect on digestion in healthy people." + SOURCES,
+)
+
+
+def test_preview_lists_the_references_found_and_what_was_left_out(client, editor):
+    client.force_login(editor)
+    html = client.post(
+        IMPORT_URL, {"text": TEXT_WITH_SOURCES, "preview": "1"}
+    ).content.decode()
+    assert "references: 2" in html
+    assert (
+        "<li>Lee C. Cold drinks and digestion. Gut. 2018. "
+        "<code>doi:10.1136/gutjnl-2017-314000</code></li>"
+    ) in html
+    assert "<code>https://www.nhs.uk/conditions/indigestion/</code>" in html
+    assert "as reference 3: “A note from a nurse.”" in html
+    assert 'href="#ref-1"' in html  # the body preview links its citations
+    assert Article.objects.count() == 0
+
+
+def test_create_stores_the_references_section_as_structured_references(client, editor):
+    client.force_login(editor)
+    client.post(IMPORT_URL, {"text": TEXT_WITH_SOURCES, "create": "1"})
+    article = Article.objects.get()
+    assert [r.as_content() for r in article.references.all()] == [
+        {
+            "citation": "Lee C. Cold drinks and digestion. Gut. 2018.",
+            "url": "",
+            "doi": "10.1136/gutjnl-2017-314000",
+        },
+        {"citation": "NHS. Indigestion.", "url": "https://www.nhs.uk/conditions/indigestion/"},
+    ]  # fmt: skip
+    assert "no effect [1], and guidance agrees [2]." in article.body
+    assert "Lee C." not in article.body
+
+
+def test_a_text_without_references_creates_a_draft_without_any(client, editor):
+    client.force_login(editor)
+    html = client.post(IMPORT_URL, {"text": TEXT, "preview": "1"}).content.decode()
+    assert "references: no references section" in html
+    client.post(IMPORT_URL, {"text": TEXT, "create": "1"})
+    assert Article.objects.get().references.count() == 0

@@ -1,5 +1,7 @@
 """import_articles: plain-text files become drafts, one file at a time, all or nothing."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -7,7 +9,13 @@ from articles.models import Article, Topic
 from articles.review import workflow
 from articles.transfer.plain_text import MAX_INPUT_CHARS
 from tests.conftest import SEEDS_DIR
-from tests.factories import TopicFactory, make_published, update_summary
+from tests.factories import (
+    ArticleFactory,
+    ReferenceFactory,
+    TopicFactory,
+    make_published,
+    update_summary,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +160,95 @@ def test_unknown_topic_or_account_is_refused_before_anything_is_read(
     with pytest.raises(CommandError, match="No active account named 'ghost'"):
         run(*seed_paths, "--user", "ghost")
     assert Article.objects.count() == 0
+
+
+# A references section becomes the draft's structured references.
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "article_with_references.txt"
+SAMPLE_REFERENCES = [
+    {
+        "citation": "Berlin CM, Denson HM, Daniel CH, Ward RM. Disposition of dietary "
+        "caffeine in milk, saliva, and plasma of lactating women. Pediatrics. "
+        "1984;73(1):59-63.",
+        "url": "",
+        "pmid": "6691042",
+    },
+    {
+        "citation": "McCreedy A, Bird S, Brown LJ, et al. Effects of maternal caffeine "
+        "consumption on the breastfed child: a systematic review. Swiss Med Wkly. "
+        "2018;148:w14665.",
+        "url": "",
+        "doi": "10.4414/smw.2018.14665",
+    },
+    {
+        "citation": "NHS. Breastfeeding and diet. (accessed 2 May 2024).",
+        "url": "https://www.nhs.uk/conditions/baby/breastfeeding-and-bottle-feeding/"
+        "breastfeeding-and-lifestyle/diet/",
+    },
+    {
+        "citation": "Drugs and Lactation Database (LactMed). Caffeine. Bethesda (MD): "
+        "National Library of Medicine; 2006.",
+        "url": "https://www.ncbi.nlm.nih.gov/books/NBK501467/",
+    },
+]
+LEFT_OUT = "“A leaflet from the local clinic, 2019.”"
+
+
+def test_a_references_section_becomes_structured_references_on_the_page(
+    client, editor, reviewer, capsys
+):
+    run(str(SAMPLE), "--user", "editor")
+    output = capsys.readouterr().out
+    assert "references: 4" in output
+    assert "warning: Left out source 5 of the references" in output
+    assert f"as reference 5: {LEFT_OUT}" in output
+    article = Article.objects.get()
+    assert [r.as_content() for r in article.references.all()] == SAMPLE_REFERENCES
+    assert "References" not in article.body and "Berlin CM" not in article.body
+    assert "breast milk [1]." in article.body and "[2, 3]" in article.body
+
+    workflow.submit_for_review(
+        article, user=editor, change_summary=update_summary(article)
+    )
+    workflow.approve_medical_review(article, user=reviewer)
+    workflow.publish(article, user=editor)
+    html = client.get(f"/questions/{article.slug}/").content.decode()
+    assert '<a href="#ref-1" id="cite-1-1"' in html
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/6691042/"' in html
+    assert 'href="https://doi.org/10.4414/smw.2018.14665"' in html
+    assert html.count('<li id="ref-') == 4
+
+
+def test_dry_run_lists_the_references_and_saves_nothing(capsys):
+    run(str(SAMPLE), "--dry-run")
+    output = capsys.readouterr().out
+    assert "  reference 2: McCreedy A, Bird S" in output
+    assert "w14665. doi:10.4414/smw.2018.14665\n" in output
+    assert "  reference 1: Berlin CM" in output and "PMID: 6691042\n" in output
+    assert Article.objects.count() == 0
+
+
+def test_update_drafts_replaces_the_references_only_when_the_text_lists_some(
+    editor, reviewer, tmp_path
+):
+    article = ArticleFactory(title="Is tea good for you?")
+    ReferenceFactory(article=article, position=1, citation="Own source.")
+    make_published(article, editor=editor, reviewer=reviewer)
+    path = tmp_path / "tea.txt"
+    text = "Is tea good for you?\n\nIn moderation, tea is fine for most adults.\n\n"
+    path.write_text(text + "Tea has less caffeine than coffee.\n", encoding="utf-8")
+    run(str(path), "--user", "editor", "--update-drafts")
+    assert [r.citation for r in article.references.all()] == ["Own source."]
+
+    path.write_text(
+        text + "Tea has less caffeine [1].\n\nSources\n\n"
+        "- Food Standards Agency. Caffeine. https://www.food.gov.uk/caffeine\n",
+        encoding="utf-8",
+    )
+    run(str(path), "--user", "editor", "--update-drafts")
+    assert [r.as_content() for r in article.references.all()] == [
+        {"citation": "Food Standards Agency. Caffeine.",
+         "url": "https://www.food.gov.uk/caffeine"}
+    ]  # fmt: skip
+    article.refresh_from_db()
+    assert [r["citation"] for r in article.live_version.references] == ["Own source."]

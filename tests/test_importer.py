@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles.models import Reference
+from articles.text.rendering import render_markdown
 from articles.transfer.plain_text import (
     MAX_INPUT_CHARS,
     ArticleImportError,
@@ -160,6 +162,12 @@ def test_seed_001_conclusion_is_the_last_body_section(seed_001):
 
 def test_seed_001_parses_without_warnings(seed_001):
     assert seed_001.warnings == []
+
+
+def test_seeds_have_no_references_section_so_the_draft_keeps_its_own(
+    seed_000, seed_001
+):
+    assert seed_000.references is None and seed_001.references is None
 
 
 def test_seed_001_body_renders_to_table_lists_and_ordered_headings(seed_001):
@@ -429,6 +437,264 @@ def test_markdown_characters_at_the_start_of_a_line_stay_text(line):
     assert render(parsed.body) == f"<p>Some text.</p>\n<p>{html.escape(line)}</p>"
 
 
+# The references section: structured references, out of the body.
+
+CITATION = "Smith J. Sex in pregnancy. BMJ. 2020;368:m1234."
+
+
+def references_of(*entries: str, heading: str = "References") -> ParsedArticle:
+    return parse_article(article("Studies agree [1].", heading, "\n".join(entries)))
+
+
+def test_numbered_references_of_each_shape_become_structured_references():
+    parsed = references_of(
+        "1. Smith J. First study. BMJ. 2020. https://www.bmj.com/content/1",
+        "2) Brown A. Second study. Lancet. 2019. doi:10.1016/S0140-6736(19)30000-0",
+        "[3] Lee C. Third study. 2018. PMID: 31978945",
+        "(4) NHS. Running. https://www.nhs.uk/live-well/exercise/running/",
+    )
+    assert parsed.references == [
+        {"citation": "Smith J. First study. BMJ. 2020.",
+         "url": "https://www.bmj.com/content/1"},
+        {"citation": "Brown A. Second study. Lancet. 2019.", "url": "",
+         "doi": "10.1016/S0140-6736(19)30000-0"},
+        {"citation": "Lee C. Third study. 2018.", "url": "", "pmid": "31978945"},
+        {"citation": "NHS. Running.",
+         "url": "https://www.nhs.uk/live-well/exercise/running/"},
+    ]  # fmt: skip
+    assert parsed.body == "Studies agree [1]."
+    assert parsed.warnings == []
+
+
+def test_bulleted_references_may_wrap_over_several_lines():
+    parsed = references_of(
+        "• Jones K, Patel R. A long title that wraps over",
+        "a second line. Obstet Gynecol. 2015;125(3):1-9.",
+        "  doi:10.1097/AOG.0000000000000687",
+        "- World Health Organization. Physical activity. Geneva: WHO; 2020.",
+        "    Available from: https://www.who.int/news-room/fact-sheets/detail/x",
+        "* Lee C. Third. PMID: 31978945",
+    )
+    assert [r["citation"] for r in parsed.references] == [
+        "Jones K, Patel R. A long title that wraps over a second line. Obstet "
+        "Gynecol. 2015;125(3):1-9.",
+        "World Health Organization. Physical activity. Geneva: WHO; 2020.",
+        "Lee C. Third.",
+    ]
+    assert parsed.references[0]["doi"] == "10.1097/AOG.0000000000000687"
+    assert parsed.references[1]["url"].endswith("/detail/x")
+    assert parsed.bullet_lists == 0 and "Jones" not in parsed.body
+
+
+def test_references_one_a_paragraph_without_markers_are_read_too():
+    parsed = references_of(
+        "Smith J. First. https://example.org/a",
+        "",
+        "Brown A. Second, wrapped",
+        "over two lines. https://example.org/b",
+        "Green D. Third. https://example.org/c",
+    )
+    assert [(r["citation"], r["url"]) for r in parsed.references] == [
+        ("Smith J. First.", "https://example.org/a"),
+        ("Brown A. Second, wrapped over two lines.", "https://example.org/b"),
+        ("Green D. Third.", "https://example.org/c"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "doi:10.1136/bmj.m1234", "DOI: 10.1136/bmj.m1234", "DOI 10.1136/bmj.m1234",
+        "10.1136/bmj.m1234", "(doi:10.1136/bmj.m1234)", "https://doi.org/10.1136/bmj.m1234",
+        "http://dx.doi.org/10.1136/bmj.m1234", "https://doi.org/10.1136%2Fbmj.m1234",
+        "Available at: https://doi.org/10.1136/bmj.m1234.", "<https://doi.org/10.1136/bmj.m1234>",
+    ],
+)  # fmt: skip
+def test_a_doi_in_any_shape_becomes_the_doi_not_the_url(written):
+    parsed = references_of(f"1. {CITATION} {written}")
+    assert parsed.references == [
+        {"citation": CITATION, "url": "", "doi": "10.1136/bmj.m1234"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "PMID: 31978945", "PMID 31978945", "PubMed PMID: 31978945.", "pmid:31978945",
+        "https://pubmed.ncbi.nlm.nih.gov/31978945/",
+        "https://www.ncbi.nlm.nih.gov/pubmed/31978945",
+        "pubmed.ncbi.nlm.nih.gov/31978945",
+    ],
+)  # fmt: skip
+def test_a_pmid_or_pubmed_link_becomes_the_pmid_not_the_url(written):
+    parsed = references_of(f"1. {CITATION} {written}")
+    assert parsed.references == [{"citation": CITATION, "url": "", "pmid": "31978945"}]
+
+
+@pytest.mark.parametrize(
+    "written, url",
+    [
+        ("https://www.nhs.uk/pregnancy/.", "https://www.nhs.uk/pregnancy/"),
+        ("Available at: <https://www.nhs.uk/a>", "https://www.nhs.uk/a"),
+        ("(https://en.wikipedia.org/wiki/Caffeine_(drug))",
+         "https://en.wikipedia.org/wiki/Caffeine_(drug)"),
+        ("URL: www.who.int/health-topics/", "https://www.who.int/health-topics/"),
+        ("Retrieved from http://example.org/page?id=3,", "http://example.org/page?id=3"),
+    ],
+)  # fmt: skip
+def test_a_web_address_becomes_the_url_without_its_label_or_punctuation(written, url):
+    parsed = references_of(f"- {CITATION} {written}")
+    assert parsed.references == [{"citation": CITATION, "url": url}]
+
+
+def test_an_entry_keeps_its_url_doi_and_pmid_and_the_text_around_them():
+    parsed = references_of(
+        "1. NHS. Sex in pregnancy. Available at: https://www.nhs.uk/sex/ "
+        "(accessed 1 May 2024). doi:10.1136/bmj.m1234. PMID: 31978945."
+    )
+    assert parsed.references == [
+        {
+            "citation": "NHS. Sex in pregnancy. (accessed 1 May 2024).",
+            "url": "https://www.nhs.uk/sex/",
+            "doi": "10.1136/bmj.m1234",
+            "pmid": "31978945",
+        }
+    ]
+
+
+def test_an_entry_without_a_link_is_left_out_and_quoted_in_a_warning():
+    parsed = references_of(
+        "1. Smith J. First. https://example.org/a",
+        "2. A leaflet from the local clinic,",
+        "   given out in 2019.",
+    )
+    assert [r["citation"] for r in parsed.references] == ["Smith J. First."]
+    assert parsed.warnings == [
+        "Left out source 2 of the references, which has no web address, DOI or "
+        "PMID that can be saved. Add it by hand, with a link, as reference 2: "
+        "“A leaflet from the local clinic, given out in 2019.”"
+    ]
+
+
+def test_citations_after_a_left_out_entry_are_flagged():
+    parsed = parse_article(
+        article("Text [1], [2] and [3].", "Sources", "1. No link.",
+                "2. A. https://a.org/", "3. B. https://b.org/")
+    )  # fmt: skip
+    assert [r["url"] for r in parsed.references] == ["https://a.org/", "https://b.org/"]
+    assert parsed.warnings[1] == (
+        "Check the citations [1] (left out), [2] (now reference 1), [3] (now "
+        "reference 2): the imported references are numbered from 1 in the order "
+        "listed, without the sources left out, so these no longer point at the "
+        "source the text meant."
+    )
+
+
+def test_an_entry_that_is_only_a_link_keeps_the_link_as_its_text():
+    parsed = references_of("1. https://www.nhs.uk/pregnancy/")
+    assert parsed.references == [
+        {"citation": "https://www.nhs.uk/pregnancy/", "url": "https://www.nhs.uk/pregnancy/"}
+    ]  # fmt: skip
+    assert parsed.warnings == [
+        "Reference 1 is only a link (https://www.nhs.uk/pregnancy/): give its "
+        "title by hand."
+    ]
+
+
+def test_an_entry_too_long_for_a_reference_is_left_out_with_a_warning():
+    long_title = "word " * 120
+    parsed = references_of(f"1. {long_title} https://example.org/a")
+    assert parsed.references == []
+    assert "too long for one reference (the limit is 500)" in parsed.warnings[0]
+    assert long_title.strip() in parsed.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["References", "REFERENCES:", "references :", "Reference list", "Sources",
+     "sources:", "Sources and references", "Bibliography", "Works Cited",
+     "Citations"],
+)  # fmt: skip
+def test_the_references_heading_has_several_names(heading):
+    parsed = references_of("1. Smith J. First. https://example.org/a", heading=heading)
+    assert parsed.references == [
+        {"citation": "Smith J. First.", "url": "https://example.org/a"}
+    ]
+    assert heading.strip(" :").lower() not in parsed.body.lower()
+
+
+def test_a_sources_section_of_prose_stays_in_the_body():
+    parsed = parse_article(
+        article("Sources", "Folate is found in leafy greens and cereals.", "More.")
+    )
+    assert parsed.references is None
+    assert parsed.sections == ["Sources"]
+    assert "Folate is found" in parsed.body
+
+
+def test_the_section_ends_at_the_next_section_and_leaves_the_others_alone():
+    parsed = parse_article(
+        article(
+            "Background", "Some text [1].", "References",
+            "1. Smith J. First. https://example.org/a",
+            "About the author", "Jane is a midwife.", "Key Takeaways",
+            "- Rest well.", "FAQs", "Can I swim?", "Yes.", "Sources:",
+            "- Brown A. Second. https://example.org/b",
+        )
+    )  # fmt: skip
+    assert parsed.sections == ["Background", "About the author"]
+    assert parsed.body == (
+        "## Background\n\nSome text [1].\n\n## About the author\n\nJane is a midwife."
+    )
+    assert parsed.key_takeaways == ["Rest well."]
+    assert parsed.faqs == [("Can I swim?", "Yes.")]
+    assert [r["url"] for r in parsed.references] == [
+        "https://example.org/a",
+        "https://example.org/b",
+    ]
+
+
+def test_without_a_references_section_there_are_no_references():
+    parsed = parse_article(article("Background", "Some text."))
+    assert parsed.references is None
+    assert parsed.warnings == []
+
+
+def test_inline_citations_survive_the_import_as_written():
+    text = article(
+        "[1] Large studies agree.", "Reviews agree [2, 3], and so do trials [2-4].",
+        "Sources", "1. A. https://a.org/", "2. B. https://b.org/", "3. C. https://c.org/",
+        "4. D. https://d.org/",
+    )  # fmt: skip
+    parsed = parse_article(text)
+    assert parsed.body == (
+        "[1] Large studies agree.\n\nReviews agree [2, 3], and so do trials [2-4]."
+    )
+    assert parsed.warnings == []
+    html = render_markdown(parsed.body)
+    # "[2-4]" links its first and last numbers.
+    assert re.findall(r'href="#ref-(\d)"', html) == ["1", "2", "3", "2", "4"]
+
+
+def test_a_citation_with_no_entry_gets_a_warning():
+    parsed = parse_article(
+        article("Text [1] and [5, 7].", "References", "1. A. https://a.org/")
+    )
+    assert parsed.warnings == [
+        "The text cites [5], [7], but the references section has no entries with "
+        "those numbers: add the reference or correct the citation."
+    ]
+
+
+def test_citations_without_a_references_section_get_a_warning():
+    parsed = parse_article(article("Text [1] here.", "FAQs", "Why?", "See [2]."))
+    assert parsed.references is None
+    assert parsed.warnings == [
+        "The text cites [1], [2] but has no references section: the draft keeps "
+        "the references it has; add or check them by hand."
+    ]
+
+
 # Properties: any text gives a result or a clear refusal, never a crash.
 
 TRICKY_LINES = st.sampled_from(
@@ -440,7 +706,10 @@ TRICKY_LINES = st.sampled_from(
         "Aspirin  75 mg", "A\tB\tC", "Short heading", "A full sentence here.",
         "Why? Because. Yes, it can.", "The answer is no.", "# hash", "| pipe |",
         "\x00\x0b\x0c\x1c\x85\u2028", "\u202eRTL مرحبا שלום", "😀" * 40, "x" * 3000,
-        "\ufeffBOM", "Q: Really?", "A: Yes.",
+        "\ufeffBOM", "Q: Really?", "A: Yes.", "References", "Sources:",
+        "1. Smith J. Title. doi:10.1136/bmj.m1234", "[2] NHS https://www.nhs.uk/x",
+        "- PMID: 31978945", "  https://doi.org/10.1000/x(1)", "See [1], [2-4].",
+        "www.", "https://", "(3) Lee. <https://a.org/(b>",
     ]
 )  # fmt: skip
 LINES = st.one_of(TRICKY_LINES, st.text(max_size=200))
@@ -460,6 +729,10 @@ def assert_well_formed(parsed: ParsedArticle) -> None:
         assert all(isinstance(cell, str) and cell for row in table for cell in row)
     assert isinstance(parsed.numbered_lists, int) and parsed.numbered_lists >= 0
     assert isinstance(parsed.bullet_lists, int) and parsed.bullet_lists >= 0
+    for fields in parsed.references or []:
+        reference = Reference(**fields)  # saves as it is, or the import fails
+        reference.clean_fields(exclude=["article"])
+        reference.clean()
     render(parsed.body)
 
 
@@ -482,6 +755,12 @@ def test_any_text_parses_or_is_refused_with_a_message(text):
 @given(st.lists(LINES, max_size=40).map("\n".join))
 def test_any_mix_of_article_like_lines_parses_or_is_refused(text):
     parses_or_refuses(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=30).map("\n".join))
+def test_any_references_section_gives_references_that_save(lines):
+    parses_or_refuses(article("Studies agree [1], [2].", "References", lines))
 
 
 WORDS = st.sampled_from(

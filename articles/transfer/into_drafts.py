@@ -94,9 +94,10 @@ def save_draft(
         "body": parsed.body,
         "faqs": [{"question": q, "answer": a} for q, a in parsed.faqs],
         "key_takeaways": parsed.key_takeaways,
-        # The plain-text format has no references: keep the draft's own.
-        "references": None,
-        # Neither has it an update note: keep what the draft says.
+        # A references section replaces the draft's references; a text
+        # without one (None) keeps the draft's own.
+        "references": parsed.references,
+        # Nor has it an update note: keep what the draft says.
         "change_summary": article.change_summary,
         "is_correction": article.is_correction,
     }
@@ -116,6 +117,9 @@ def summary_lines(parsed: ParsedArticle) -> list[str]:
         f"tables: {len(parsed.tables)}",
         f"key takeaways: {len(parsed.key_takeaways)}",
         f"FAQs: {len(parsed.faqs)}",
+        "references: no references section"
+        if parsed.references is None
+        else f"references: {len(parsed.references)}",
     ]
     lines += [f"warning: {warning}" for warning in parsed.warnings]
     return lines

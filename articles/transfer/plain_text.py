@@ -3,21 +3,24 @@
 Publishers bring hundreds of articles exported from old CMSs and word processors
 as plain text: headings are short lines, lists start with "1." or "•", tables are
 lined up with spaces. parse_article recognises those shapes and returns plain data
-plus warnings for what the editor should check. Standard library only and no
-database, so an import command, the admin and the tests can all share it.
+plus warnings for what the editor should check. No database, so an import
+command, the admin and the tests can all share it.
 
 This module owns what the parts mean (title, short answer, headings, Key
 Takeaways, FAQs, Conclusion) and the Markdown written for them; splitting lines
-into paragraphs, list items and tables is plain_text_layout.py's job.
+into paragraphs, list items and tables is plain_text_layout.py's job, and the
+references section is plain_text_references.py's.
 """
 
 import re
 from dataclasses import dataclass
 from itertools import groupby
 
+from articles.text.citations import citations_in
 from articles.text.control_characters import strip_control_characters
 from articles.text.newlines import normalise_newlines
 from articles.transfer.plain_text_layout import Part, read_parts, squash
+from articles.transfer.plain_text_references import citation_warnings, take_references
 
 MAX_INPUT_CHARS = 500_000  # "absurdly large": a long article is under 100,000
 MAX_TITLE_CHARS = 200  # Article.title's max_length
@@ -57,6 +60,8 @@ class ParsedArticle:
     sections: list[str]  # body headings in order, "Conclusion" last when present
     key_takeaways: list[str]
     faqs: list[tuple[str, str]]  # (question, Markdown answer)
+    # Reference.as_content() dicts; None when the text has no references section.
+    references: list[dict] | None
     tables: list[list[list[str]]]  # rows of cells, header row first
     numbered_lists: int  # in the body
     bullet_lists: int  # in the body
@@ -107,7 +112,13 @@ def parse_article(text: str) -> ParsedArticle:
     text = strip_control_characters(_lf_line_breaks(text).lstrip("\ufeff"), " ")
     lines = [line.rstrip() for line in text.split("\n")]
     title, index, rest, title_line = _find_title(lines, warnings)
-    parts = read_parts(([rest] if rest else []) + lines[index + 1 :], warnings)
+    source_warnings: list[str] = []  # the references come last, in reading order
+    after_title, section = take_references(
+        ([rest] if rest else []) + lines[index + 1 :],
+        source_warnings,
+        ends_section=lambda line: _special(Part("text", squash(line))) is not None,
+    )
+    parts = read_parts(after_title, warnings)
     short_answer, proposed = "", True
     if title_line and parts and _is_short_answer(parts[0]):
         short_answer, proposed = parts.pop(0).text, False
@@ -122,14 +133,20 @@ def parse_article(text: str) -> ParsedArticle:
             else "No short answer found; please write one.",
         )
     kinds = [kind for kind, _ in groupby(body, key=lambda p: p.kind)]
+    markdown = _markdown(body)
+    cited = [
+        n for text in [markdown, *(a for _, a in faqs)] for n in citations_in(text)
+    ]
+    warnings += source_warnings + citation_warnings(cited, section)
     return ParsedArticle(
         title=title,
         short_answer=short_answer,
         short_answer_is_proposed=proposed,
-        body=_markdown(body),
+        body=markdown,
         sections=[p.text for p in body if p.kind == "heading"],
         key_takeaways=takeaways,
         faqs=faqs,
+        references=section.references if section else None,
         tables=[p.rows for p in parts if p.kind == "table"],
         numbered_lists=kinds.count("numbered"),
         bullet_lists=kinds.count("bullet"),

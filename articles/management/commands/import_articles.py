@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Topic
+from articles.text.references import shown_reference
 from articles.transfer.into_drafts import (
     ImportClash,
     author_named,
@@ -90,6 +91,10 @@ class Command(BaseCommand):
                         self.stdout.write(f"    {line}")
                 for number, takeaway in enumerate(parsed.key_takeaways, start=1):
                     self.stdout.write(f"  takeaway {number}: {takeaway}")
+                for number, reference in enumerate(parsed.references or [], start=1):
+                    shown = shown_reference(number, reference)
+                    links = " ".join(label for label, _ in shown.links)
+                    self.stdout.write(f"  reference {number}: {shown.text} {links}")
                 continue
             try:
                 result = save_draft(
