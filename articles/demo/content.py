@@ -1,4 +1,25 @@
-"""Demo content written for this project: fictional bylines, careful general health information."""
+"""Demo content written for this project: fictional bylines, careful general health information.
+
+Each reference is a dict of Reference fields (articles/models/parts.py). Its DOI
+and PMID were checked against the source by a person before they were added
+(tests/test_demo.py lists them); the body and FAQ answers cite it as [n], its
+place in the article's list.
+"""
+
+import datetime
+
+# When the web pages cited below were read.
+ACCESSED = datetime.date(2026, 11, 2)
+
+# Cited by both blood pressure articles.
+NICE_HYPERTENSION = {
+    "kind": "guideline",
+    "authors": "National Institute for Health and Care Excellence (NICE)",
+    "title": "Hypertension in adults: diagnosis and management (NG136)",
+    "year": 2019,
+    "url": "https://www.nice.org.uk/guidance/ng136",
+    "accessed_on": ACCESSED,
+}
 
 TOPICS = [
     {
@@ -90,7 +111,7 @@ Both numbers matter. A high value in either one can count toward a diagnosis of 
 
 ## Adult blood pressure categories
 
-The American Heart Association and the American College of Cardiology group adult readings into the categories below. They apply to adults who are not pregnant, and they are based on the average of readings taken on at least two separate occasions.
+The American Heart Association and the American College of Cardiology group adult readings into the categories below [1]. They apply to adults who are not pregnant, and they are based on the average of readings taken on at least two separate occasions [1].
 
 | Category | Systolic (top number) | Diastolic (bottom number) |
 |---|---|---|
@@ -99,15 +120,15 @@ The American Heart Association and the American College of Cardiology group adul
 | High blood pressure, stage 1 | 130 to 139 | or 80 to 89 |
 | High blood pressure, stage 2 | 140 or higher | or 90 or higher |
 
-Guidelines in other countries draw the lines a little differently. In the UK, the NHS describes an ideal reading as roughly between 90/60 and 120/80 mmHg, and generally treats a clinic reading of 140/90 mmHg or higher as high. Readings taken at home tend to be a little lower, so the threshold used for home averages is 135/85 mmHg. Targets can also differ for older people and for people with conditions such as diabetes or kidney disease, so ask which numbers apply to you.
+Guidelines in other countries draw the lines a little differently [2]. In the UK, the NHS describes an ideal reading as roughly between 90/60 and 120/80 mmHg, and generally treats a clinic reading of 140/90 mmHg or higher as high [3, 4]. Readings taken at home tend to be a little lower, so the threshold used for home averages is 135/85 mmHg [4]. Targets can also differ for older people and for people with conditions such as diabetes or kidney disease, so ask which numbers apply to you.
 
 ## Why one reading is not enough
 
-Blood pressure changes from minute to minute. It rises with activity, stress, pain, caffeine and even talking, and usually falls during sleep. Some people have higher readings in a clinic than they do at home, which is sometimes called "white coat" hypertension. Others have the opposite pattern. This is why a diagnosis is normally confirmed with repeated measurements, a week of home readings or a 24-hour monitor that you wear as you go about your day.
+Blood pressure changes from minute to minute. It rises with activity, stress, pain, caffeine and even talking, and usually falls during sleep. Some people have higher readings in a clinic than they do at home, which is sometimes called "white coat" hypertension. Others have the opposite pattern. This is why a diagnosis is normally confirmed with repeated measurements, a week of home readings or a 24-hour monitor that you wear as you go about your day [1, 4].
 
 ## Things that raise the risk of high blood pressure
 
-High blood pressure rarely has a single cause. Common contributing factors include:
+High blood pressure rarely has a single cause [3]. Common contributing factors include:
 
 - getting older
 - a family history of high blood pressure
@@ -118,7 +139,7 @@ High blood pressure rarely has a single cause. Common contributing factors inclu
 
 ## Everyday ways to help keep blood pressure healthy
 
-Many of the risk factors above can be changed. Lifestyle changes are recommended for everyone with raised blood pressure, and some people also need medicine.
+Many of the risk factors above can be changed. Lifestyle changes are recommended for everyone with raised blood pressure, and some people also need medicine [1, 2].
 
 1. **Cut down on salt:** Much of the salt we eat is already in bread, ready meals and processed foods, so checking labels helps. The NHS advises adults to have no more than 6g of salt a day, which is about a teaspoon.
 2. **Move more:** Aim for at least 150 minutes of moderate activity a week, such as brisk walking or cycling, spread across the week.
@@ -165,9 +186,9 @@ Do not stop or change blood pressure medicine without advice.
             (
                 "Is 130/85 high blood pressure?",
                 "Under the American Heart Association categories, a reading of 130/85 mmHg falls into "
-                "stage 1 high blood pressure if it is confirmed on repeated readings. Under UK "
+                "stage 1 high blood pressure if it is confirmed on repeated readings [1]. Under UK "
                 "guidance, it is above the ideal range but below the usual clinic threshold of "
-                "140/90 mmHg.\n\nEither way, it is a good prompt to talk to your doctor or nurse "
+                "140/90 mmHg [4].\n\nEither way, it is a good prompt to talk to your doctor or nurse "
                 "about rechecking it and about lifestyle changes that can help.",
             ),
             (
@@ -194,23 +215,34 @@ Do not stop or change blood pressure medicine without advice.
             ),
         ],
         "references": [
-            (
-                "American Heart Association. Understanding Blood Pressure Readings.",
-                "https://www.heart.org/en/health-topics/high-blood-pressure/understanding-blood-pressure-readings",
-            ),
-            (
-                "NHS. High blood pressure (hypertension).",
-                "https://www.nhs.uk/conditions/high-blood-pressure-hypertension/",
-            ),
-            (
-                "National Institute for Health and Care Excellence (NICE). Hypertension in adults: "
-                "diagnosis and management (NG136), 2019.",
-                "https://www.nice.org.uk/guidance/ng136",
-            ),
-            (
-                "World Health Organization. Hypertension fact sheet.",
-                "https://www.who.int/news-room/fact-sheets/detail/hypertension",
-            ),
+            {
+                "kind": "guideline",
+                "authors": "Whelton PK, Carey RM, Aronow WS, et al.",
+                "title": "2017 ACC/AHA/AAPA/ABC/ACPM/AGS/APhA/ASH/ASPC/NMA/PCNA Guideline "
+                "for the Prevention, Detection, Evaluation, and Management of High Blood "
+                "Pressure in Adults",
+                "publisher": "Hypertension",
+                "year": 2018,
+                "doi": "10.1161/HYP.0000000000000065",
+                "pmid": "29133356",
+            },
+            {
+                "kind": "guideline",
+                "authors": "Williams B, Mancia G, Spiering W, et al.",
+                "title": "2018 ESC/ESH Guidelines for the management of arterial hypertension",
+                "publisher": "European Heart Journal",
+                "year": 2018,
+                "doi": "10.1093/eurheartj/ehy339",
+                "pmid": "30165516",
+            },
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "High blood pressure (hypertension)",
+                "url": "https://www.nhs.uk/conditions/high-blood-pressure-hypertension/",
+                "accessed_on": ACCESSED,
+            },
+            NICE_HYPERTENSION,
         ],
     },
     {
@@ -225,7 +257,7 @@ Do not stop or change blood pressure medicine without advice.
         "number.",
         "body": """## Why measure at home?
 
-Home monitoring shows what your blood pressure is like in everyday life, away from the stress of a clinic. Clinicians use home readings to help confirm a diagnosis of high blood pressure, to spot "white coat" readings that are only high in the clinic, and to check whether treatment is working.
+Home monitoring shows what your blood pressure is like in everyday life, away from the stress of a clinic. Clinicians use home readings to help confirm a diagnosis of high blood pressure, to spot "white coat" readings that are only high in the clinic, and to check whether treatment is working [1, 2].
 
 It is not a replacement for regular check-ups, and it works best when you and your clinician agree in advance how often to measure and what to do with the results.
 
@@ -233,32 +265,32 @@ It is not a replacement for regular check-ups, and it works best when you and yo
 
 Not every device on sale is equally accurate. When choosing one, look for:
 
-- an automatic monitor with a cuff that goes around the **upper arm**, which is generally more reliable than wrist or finger devices
+- an automatic monitor with a cuff that goes around the **upper arm**, which is generally more reliable than wrist or finger devices [1, 3]
 - a model that has been independently validated for accuracy (your pharmacist, or national lists such as those kept by blood pressure societies, can help you check)
 - a cuff in the right size for your arm, measured around the middle of your upper arm
 - a clear display and a memory, so you can check your readings later
 
-Take the monitor to your next appointment so a nurse or pharmacist can check that it fits, that you are using it correctly and that it gives similar results to the clinic's equipment.
+Take the monitor to your next appointment so a nurse or pharmacist can check that it fits, that you are using it correctly and that it gives similar results to the clinic's equipment [3].
 
 ## How to take a reading
 
-Good technique matters as much as the device. Small slips, such as a crossed leg or an unsupported arm, can change a result by several points.
+Good technique matters as much as the device. Small slips, such as a crossed leg or an unsupported arm, can change a result by several points [1].
 
 1. **Prepare:** Avoid caffeine, smoking and exercise for 30 minutes beforehand, and empty your bladder.
 2. **Sit comfortably:** Use a chair with a back, keep your feet flat on the floor and your legs uncrossed, and rest quietly for five minutes.
 3. **Position your arm:** Rest your arm on a table so the cuff sits at about the level of your heart. Put the cuff on bare skin, not over a sleeve.
 4. **Stay still and quiet:** Don't talk, scroll on your phone or watch something exciting while the cuff inflates.
-5. **Repeat and record:** Take a second reading about a minute later, and write down both readings with the date and time, or let the monitor store them.
+5. **Repeat and record:** Take a second reading about a minute later, and write down both readings with the date and time, or let the monitor store them [1].
 
 ## How often to measure
 
-Your clinician will tell you what schedule suits you. When home readings are used to confirm a diagnosis, a common approach is to take two readings in the morning and two in the evening for about a week. The readings from the first day are usually set aside and the rest averaged, because people often get used to the process over the first day.
+Your clinician will tell you what schedule suits you. When home readings are used to confirm a diagnosis, a common approach is to take two readings in the morning and two in the evening for about a week. The readings from the first day are usually set aside and the rest averaged, because people often get used to the process over the first day [2].
 
 Once your blood pressure is stable, many people only need to check occasionally. Measuring many times a day is rarely helpful and can cause unnecessary worry.
 
 ## Making sense of the numbers
 
-One high reading on its own is not a diagnosis. Look at the pattern over several days. In the UK, an average home reading of 135/85 mmHg or higher is generally treated as high; your clinician may set a different target for you.
+One high reading on its own is not a diagnosis. Look at the pattern over several days. In the UK, an average home reading of 135/85 mmHg or higher is generally treated as high [2, 4]; your clinician may set a different target for you.
 
 | What you see | What to do |
 |---|---|
@@ -284,14 +316,14 @@ Call emergency services if a very high reading comes with chest pain, shortness 
                 "Are wrist blood pressure monitors accurate?",
                 "Wrist monitors are more sensitive to the position of your arm and are generally less "
                 "reliable than upper-arm monitors. Some people, for example those with very large "
-                "upper arms, may be advised to use one. Ask your clinician or pharmacist which type "
+                "upper arms, may be advised to use one [1]. Ask your clinician or pharmacist which type "
                 "suits you.",
             ),
             (
                 "Which arm should I use?",
                 "It is normal for the two arms to give slightly different readings. Your clinician "
                 "may check both arms at first and then ask you to use the one that gives the higher "
-                "reading. After that, use the same arm each time so your readings are comparable.",
+                "reading [2]. After that, use the same arm each time so your readings are comparable.",
             ),
             (
                 "Why are my two readings different?",
@@ -307,19 +339,31 @@ Call emergency services if a very high reading comes with chest pain, shortness 
             ),
         ],
         "references": [
-            (
-                "American Heart Association. Monitoring Your Blood Pressure at Home.",
-                "https://www.heart.org/en/health-topics/high-blood-pressure/understanding-blood-pressure-readings/monitoring-your-blood-pressure-at-home",
-            ),
-            (
-                "NHS. Blood pressure test.",
-                "https://www.nhs.uk/conditions/blood-pressure-test/",
-            ),
-            (
-                "National Institute for Health and Care Excellence (NICE). Hypertension in adults: "
-                "diagnosis and management (NG136), 2019.",
-                "https://www.nice.org.uk/guidance/ng136",
-            ),
+            {
+                "kind": "review",
+                "authors": "Muntner P, Shimbo D, Carey RM, et al.",
+                "title": "Measurement of Blood Pressure in Humans: A Scientific Statement "
+                "From the American Heart Association",
+                "publisher": "Hypertension",
+                "year": 2019,
+                "doi": "10.1161/HYP.0000000000000087",
+                "pmid": "30827125",
+            },
+            NICE_HYPERTENSION,
+            {
+                "kind": "web",
+                "authors": "American Heart Association",
+                "title": "Monitoring Your Blood Pressure at Home",
+                "url": "https://www.heart.org/en/health-topics/high-blood-pressure/understanding-blood-pressure-readings/monitoring-your-blood-pressure-at-home",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "Blood pressure test",
+                "url": "https://www.nhs.uk/conditions/blood-pressure-test/",
+                "accessed_on": ACCESSED,
+            },
         ],
     },
     # ------------------------------------------------------------------
@@ -336,7 +380,7 @@ Call emergency services if a very high reading comes with chest pain, shortness 
         "puberty.",
         "body": """## Recommended hours by age
 
-Sleep needs change as children grow. The ranges below are those recommended by sleep medicine experts in the US and published by the Centers for Disease Control and Prevention (CDC). They are ranges rather than exact targets, because individual needs vary.
+Sleep needs change as children grow. The ranges below are those recommended by sleep medicine experts in the US [1] and published by the Centers for Disease Control and Prevention (CDC) [2]. They are ranges rather than exact targets, because individual needs vary. An expert panel of the US National Sleep Foundation recommends similar ranges, including 8 to 10 hours for teenagers aged 14 to 17 [3].
 
 | Age group | Recommended sleep per 24 hours |
 |---|---|
@@ -423,21 +467,33 @@ If a young person talks about harming themselves or about suicide, seek help urg
             ),
         ],
         "references": [
-            (
-                "Centers for Disease Control and Prevention (CDC). About Sleep.",
-                "https://www.cdc.gov/sleep/about/index.html",
-            ),
-            (
-                "Paruthi S, et al. Recommended amount of sleep for pediatric populations: a consensus "
-                "statement of the American Academy of Sleep Medicine. Journal of Clinical Sleep "
-                "Medicine, 2016.",
-                "",
-            ),
-            (
-                "American Academy of Pediatrics. School start times for adolescents (policy "
-                "statement). Pediatrics, 2014.",
-                "",
-            ),
+            {
+                "kind": "guideline",
+                "authors": "Paruthi S, Brooks LJ, D'Ambrosio C, et al.",
+                "title": "Recommended Amount of Sleep for Pediatric Populations: A Consensus "
+                "Statement of the American Academy of Sleep Medicine",
+                "publisher": "Journal of Clinical Sleep Medicine",
+                "year": 2016,
+                "doi": "10.5664/jcsm.5866",
+                "pmid": "27250809",
+            },
+            {
+                "kind": "web",
+                "authors": "Centers for Disease Control and Prevention (CDC)",
+                "title": "About Sleep",
+                "url": "https://www.cdc.gov/sleep/about/index.html",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "study",
+                "authors": "Hirshkowitz M, Whiton K, Albert SM, et al.",
+                "title": "National Sleep Foundation's sleep time duration recommendations: "
+                "methodology and results summary",
+                "publisher": "Sleep Health",
+                "year": 2015,
+                "doi": "10.1016/j.sleh.2014.12.010",
+                "pmid": "29073412",
+            },
         ],
     },
     {
@@ -454,7 +510,7 @@ If a young person talks about harming themselves or about suicide, seek help urg
 
 Sleep is not one long, even state. Through the night you move through cycles of lighter and deeper sleep, each lasting roughly 90 minutes. It is normal to surface briefly between cycles, and most people don't remember doing so. Sleep also tends to become lighter and more broken with age.
 
-Waking becomes a problem when it happens often, when you can't get back to sleep, or when it leaves you tired, irritable or struggling to concentrate the next day.
+Waking becomes a problem when it happens often, when you can't get back to sleep, or when it leaves you tired, irritable or struggling to concentrate the next day [1].
 
 ## Common everyday causes
 
@@ -473,7 +529,7 @@ Caffeine later in the day, heavy meals close to bedtime and irregular sleep time
 
 Sometimes night waking is a sign of something that needs attention. Possible causes include:
 
-- obstructive sleep apnoea, where the airway narrows during sleep, often with loud snoring, gasping or choking and daytime sleepiness
+- obstructive sleep apnoea, where the airway narrows during sleep, often with loud snoring, gasping or choking and daytime sleepiness [2]
 - heartburn or acid reflux, which can be worse when lying down
 - pain from conditions such as arthritis
 - hot flushes and night sweats around the menopause
@@ -494,7 +550,7 @@ How you respond in the night can make it easier, or harder, to drift off again. 
 
 ## Treatment for ongoing insomnia
 
-Insomnia is usually described as long-term when sleep problems happen at least three nights a week for three months or more. CBT-I is the recommended first treatment for long-term insomnia; it can be delivered face to face, in groups or through approved digital programmes. Sleeping tablets are generally only considered for short periods, because they can have side effects and their benefit often fades.
+Insomnia is usually described as long-term when sleep problems happen at least three nights a week for three months or more [3]. CBT-I is the recommended first treatment for long-term insomnia [3, 4]; it can be delivered face to face, in groups or through approved digital programmes. Sleeping tablets are generally only considered for short periods, because they can have side effects and their benefit often fades [1, 3].
 
 ## When to talk to your clinician
 
@@ -528,24 +584,51 @@ If you feel so sleepy that you could fall asleep while driving, don't drive unti
                 "Can sleeping tablets help?",
                 "Prescription sleeping tablets may occasionally be used for a short time, for "
                 "example during a crisis, but they are not a long-term solution for most people. "
-                "Over-the-counter sleep aids can cause next-day drowsiness. Talk to your doctor or "
+                "Over-the-counter sleep aids can cause next-day drowsiness [1]. Talk to your doctor or "
                 "pharmacist before using any sleep medicine.",
             ),
             (
                 "How do I know if I have sleep apnoea?",
                 "Common signs include loud snoring, pauses in breathing or gasping noticed by a "
                 "partner, waking with a dry mouth or headache, and feeling very sleepy during the "
-                "day. Only a clinician can diagnose it, often with a sleep study, so see your "
+                "day [2]. Only a clinician can diagnose it, often with a sleep study, so see your "
                 "doctor if these sound familiar.",
             ),
         ],
         "references": [
-            ("NHS. Insomnia.", "https://www.nhs.uk/conditions/insomnia/"),
-            ("NHS. Sleep apnoea.", "https://www.nhs.uk/conditions/sleep-apnoea/"),
-            (
-                "Centers for Disease Control and Prevention (CDC). About Sleep.",
-                "https://www.cdc.gov/sleep/about/index.html",
-            ),
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "Insomnia",
+                "url": "https://www.nhs.uk/conditions/insomnia/",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "Sleep apnoea",
+                "url": "https://www.nhs.uk/conditions/sleep-apnoea/",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "guideline",
+                "authors": "Riemann D, Baglioni C, Bassetti C, et al.",
+                "title": "European guideline for the diagnosis and treatment of insomnia",
+                "publisher": "Journal of Sleep Research",
+                "year": 2017,
+                "doi": "10.1111/jsr.12594",
+                "pmid": "28875581",
+            },
+            {
+                "kind": "guideline",
+                "authors": "Qaseem A, Kansagara D, Forciea MA, et al.",
+                "title": "Management of Chronic Insomnia Disorder in Adults: A Clinical "
+                "Practice Guideline From the American College of Physicians",
+                "publisher": "Annals of Internal Medicine",
+                "year": 2016,
+                "doi": "10.7326/M15-2175",
+                "pmid": "27136449",
+            },
         ],
     },
     # ------------------------------------------------------------------
@@ -563,17 +646,17 @@ If you feel so sleepy that you could fall asleep while driving, don't drive unti
         "number on the thermometer.",
         "body": """## What counts as a fever?
 
-In children, a temperature of 38°C (100.4°F) or higher is generally considered a fever. A fever is the body's normal response to infection, and most fevers in children are caused by common viral illnesses such as colds. The fever itself is not usually harmful.
+In children, a temperature of 38°C (100.4°F) or higher is generally considered a fever. A fever is the body's normal response to infection, and most fevers in children are caused by common viral illnesses such as colds. The fever itself is not usually harmful [1].
 
 How your child looks and behaves often tells you more than the exact number. A child with a high temperature who is still playing, drinking and responding to you is usually less worrying than a child with a lower temperature who is floppy or hard to wake.
 
 ## Taking your child's temperature
 
-Use a digital thermometer. For babies and young children, clinicians in the UK usually recommend measuring under the arm, while US paediatric guidance often recommends a rectal reading for babies. Ear and forehead thermometers are convenient but can be less reliable, and forehead strips are not recommended. Ask your health visitor, nurse or paediatrician which method suits your child's age.
+Use a digital thermometer. For babies and young children, clinicians in the UK usually recommend measuring under the arm [2], while US paediatric guidance often recommends a rectal reading for babies. Ear and forehead thermometers are convenient but can be less reliable, and forehead strips are not recommended [2]. Ask your health visitor, nurse or paediatrician which method suits your child's age.
 
 ## Age matters
 
-Young babies have less developed immune systems and can become seriously unwell more quickly, so the threshold for seeking help is lower. The NHS uses these guides for babies:
+Young babies have less developed immune systems and can become seriously unwell more quickly, so the threshold for seeking help is lower. The NHS uses these guides for babies [3], which match the temperature thresholds in NICE guidance [2].
 
 | Child's age | Get urgent medical advice if the temperature is |
 |---|---|
@@ -588,7 +671,7 @@ If your child is over 3 months old and otherwise seems well, you can usually car
 1. **Offer plenty of fluids:** Give regular drinks of water, or breast or formula milk for babies, even if they don't want to eat much.
 2. **Watch for dehydration:** Look out for fewer wet nappies, a dry mouth, no tears when crying or, in babies, a sunken soft spot on the head.
 3. **Keep them comfortable:** Dress them in light clothing and keep the room at a comfortable temperature. Don't bundle them up, and don't sponge them with cold water.
-4. **Use medicine for comfort, not to chase a number:** Paracetamol (acetaminophen) or ibuprofen can help a distressed child feel better. Check the product is suitable for your child's age and weight, and follow the label or your pharmacist's advice. Never give aspirin to children under 16.
+4. **Use medicine for comfort, not to chase a number:** Paracetamol (acetaminophen) or ibuprofen can help a distressed child feel better [1, 2]. Check the product is suitable for your child's age and weight, and follow the label or your pharmacist's advice. Never give aspirin to children under 16.
 5. **Check on them regularly:** Look in on your child during the night as well as the day, and keep them home from nursery or school while they have a fever.
 
 ## Red-flag signs
@@ -606,7 +689,7 @@ Call emergency services if your child:
 
 Contact your doctor, nurse advice line or out-of-hours service the same day if your child is under 3 months old with a temperature of 38°C or higher, or 3 to 6 months old with a temperature of 39°C or higher. Do the same if your child shows signs of dehydration, is not feeding or eating as usual, has a long-term condition that affects their immune system or heart, or simply seems more unwell than you would expect.
 
-Also get advice if a fever lasts longer than expected. The NHS suggests seeing a GP if a fever lasts 5 days or more. US paediatric guidance suggests calling sooner: if a fever lasts more than 24 hours in a child under 2, or more than 3 days in an older child. Trust your instincts: if you are worried, it is always reasonable to ask.
+Also get advice if a fever lasts longer than expected. The NHS suggests seeing a GP if a fever lasts 5 days or more [3]. US paediatric guidance suggests calling sooner: if a fever lasts more than 24 hours in a child under 2, or more than 3 days in an older child [4]. Trust your instincts: if you are worried, it is always reasonable to ask.
 """,
         "key_takeaways": [
             "A temperature of 38°C (100.4°F) or higher is generally considered a fever in children.",
@@ -619,15 +702,15 @@ Also get advice if a fever lasts longer than expected. The NHS suggests seeing a
             (
                 "Should I always bring my child's temperature down?",
                 "No. The aim of treatment is to help your child feel more comfortable, not to get the "
-                "thermometer back to normal. If your child has a fever but is happy and drinking, "
+                "thermometer back to normal [1]. If your child has a fever but is happy and drinking, "
                 "medicine may not be needed. Bringing the temperature down does not prevent "
-                "febrile seizures.",
+                "febrile seizures [1, 2].",
             ),
             (
                 "Can I give paracetamol and ibuprofen together?",
                 "Don't give both at the same time. If one medicine hasn't helped and your child is "
                 "still distressed, you may be able to try the other before the next dose of the first "
-                "is due, but ask your pharmacist, nurse or doctor for advice first. Always follow the "
+                "is due [2], but ask your pharmacist, nurse or doctor for advice first. Always follow the "
                 "label or your pharmacist's advice on doses and timing.",
             ),
             (
@@ -646,20 +729,37 @@ Also get advice if a fever lasts longer than expected. The NHS suggests seeing a
             ),
         ],
         "references": [
-            (
-                "NHS. High temperature (fever) in children.",
-                "https://www.nhs.uk/conditions/fever-in-children/",
-            ),
-            (
-                "American Academy of Pediatrics (HealthyChildren.org). Fever: When to Call the "
-                "Pediatrician.",
-                "https://www.healthychildren.org/English/health-issues/conditions/fever/Pages/When-to-Call-the-Pediatrician.aspx",
-            ),
-            (
-                "National Institute for Health and Care Excellence (NICE). Fever in under 5s: "
-                "assessment and initial management (NG143), 2019.",
-                "https://www.nice.org.uk/guidance/ng143",
-            ),
+            {
+                "kind": "review",
+                "authors": "Sullivan JE, Farrar HC",
+                "title": "Fever and antipyretic use in children",
+                "publisher": "Pediatrics",
+                "year": 2011,
+                "doi": "10.1542/peds.2010-3852",
+                "pmid": "21357332",
+            },
+            {
+                "kind": "guideline",
+                "authors": "National Institute for Health and Care Excellence (NICE)",
+                "title": "Fever in under 5s: assessment and initial management (NG143)",
+                "year": 2019,
+                "url": "https://www.nice.org.uk/guidance/ng143",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "High temperature (fever) in children",
+                "url": "https://www.nhs.uk/conditions/fever-in-children/",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "American Academy of Pediatrics (HealthyChildren.org)",
+                "title": "Fever: When to Call the Pediatrician",
+                "url": "https://www.healthychildren.org/English/health-issues/conditions/fever/Pages/When-to-Call-the-Pediatrician.aspx",
+                "accessed_on": ACCESSED,
+            },
         ],
     },
     {
@@ -674,7 +774,7 @@ Also get advice if a fever lasts longer than expected. The NHS suggests seeing a
         "how long.",
         "body": """## What the guidelines say
 
-Screens are part of family life, and guidance for young children focuses on making sure screen time doesn't crowd out the things they need most: sleep, active play and time with the people who care for them. The main international recommendations are summarised below.
+Screens are part of family life, and guidance for young children focuses on making sure screen time doesn't crowd out the things they need most: sleep, active play and time with the people who care for them. The main international recommendations are summarised below [1, 2].
 
 | Age | World Health Organization (2019) | American Academy of Pediatrics |
 |---|---|---|
@@ -684,13 +784,13 @@ Screens are part of family life, and guidance for young children focuses on maki
 
 In the UK, the Royal College of Paediatrics and Child Health has not set specific time limits. Instead it encourages families to agree their own limits based on whether screen use is getting in the way of sleep, activity, family time and other needs.
 
-Video calls with grandparents or other family members are generally treated differently from watching videos alone, because they involve real back-and-forth conversation.
+Video calls with grandparents or other family members are generally treated differently from watching videos alone, because they involve real back-and-forth conversation [2].
 
 ## Why the early years matter
 
 Babies and toddlers learn language and social skills mainly through everyday interaction: talking, singing, reading, playing and responding to each other. They find it hard to learn from a screen in the same way, especially without an adult to help them make sense of it.
 
-Screen time also tends to be sitting-down time. The WHO guidance for children under 5 was written alongside advice on active play and sleep, because all three are linked.
+Screen time also tends to be sitting-down time. The WHO guidance for children under 5 was written alongside advice on active play and sleep, because all three are linked [1].
 
 ## What screens can crowd out
 
@@ -708,9 +808,9 @@ If your child does use screens, these steps can help make it a more positive par
 
 1. **Watch together when you can:** Talking about what you are seeing, and linking it to real life, helps young children understand and learn from it.
 2. **Choose quality:** Look for age-appropriate, slower-paced programmes and apps designed for young children, and avoid content with lots of advertising.
-3. **Protect sleep:** Keep screens out of the bedroom and switch them off at least an hour before bedtime.
-4. **Keep mealtimes screen-free:** Meals are a valuable time for conversation, for noticing hunger and fullness, and for family routines.
-5. **Make a family plan:** Agree simple rules together, such as when and where screens are used. The American Academy of Pediatrics offers a free Family Media Plan tool to help with this.
+3. **Protect sleep:** Keep screens out of the bedroom and switch them off at least an hour before bedtime [2].
+4. **Keep mealtimes screen-free:** Meals are a valuable time for conversation, for noticing hunger and fullness, and for family routines [2].
+5. **Make a family plan:** Agree simple rules together, such as when and where screens are used. The American Academy of Pediatrics offers a free Family Media Plan tool to help with this [3].
 6. **Notice your own habits:** Young children copy what they see. Putting your own phone away during play and meals helps them, and you, stay connected.
 
 ## When to talk to your clinician
@@ -730,7 +830,7 @@ Talk to your health visitor, doctor or paediatrician if you are worried about yo
                 "Most guidance treats video calls with family and friends differently, because they "
                 "involve real conversation and responses. The American Academy of Pediatrics "
                 "specifically excludes video chatting from its advice to avoid screens before about "
-                "18 months.",
+                "18 months [2].",
             ),
             (
                 "Are educational apps better than TV?",
@@ -748,25 +848,32 @@ Talk to your health visitor, doctor or paediatrician if you are worried about yo
             ),
         ],
         "references": [
-            (
-                "World Health Organization. Guidelines on physical activity, sedentary behaviour and "
-                "sleep for children under 5 years of age, 2019.",
-                "https://www.who.int/publications/i/item/9789241550536",
-            ),
-            (
-                "American Academy of Pediatrics (HealthyChildren.org). Family Media Plan.",
-                "https://www.healthychildren.org/English/fmp/Pages/MediaPlan.aspx",
-            ),
-            (
-                "American Academy of Pediatrics, Council on Communications and Media. Media and young "
-                "minds (policy statement). Pediatrics, 2016.",
-                "",
-            ),
-            (
-                "Royal College of Paediatrics and Child Health. The health impacts of screen time: "
-                "a guide for clinicians and parents, 2019.",
-                "",
-            ),
+            {
+                "kind": "guideline",
+                "authors": "World Health Organization",
+                "title": "Guidelines on physical activity, sedentary behaviour and sleep for "
+                "children under 5 years of age",
+                "publisher": "World Health Organization",
+                "year": 2019,
+                "url": "https://www.who.int/publications/i/item/9789241550536",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "guideline",
+                "authors": "Council on Communications and Media",
+                "title": "Media and Young Minds",
+                "publisher": "Pediatrics",
+                "year": 2016,
+                "doi": "10.1542/peds.2016-2591",
+                "pmid": "27940793",
+            },
+            {
+                "kind": "web",
+                "authors": "American Academy of Pediatrics (HealthyChildren.org)",
+                "title": "Family Media Plan",
+                "url": "https://www.healthychildren.org/English/fmp/Pages/MediaPlan.aspx",
+                "accessed_on": ACCESSED,
+            },
         ],
     },
     # ------------------------------------------------------------------
@@ -785,7 +892,7 @@ Talk to your health visitor, doctor or paediatrician if you are worried about yo
 
 A common cold is a viral infection of the nose and throat. Many different viruses can cause one, which is why it is possible to catch several colds a year. Young children commonly have several colds a year as their immune systems meet these viruses for the first time.
 
-Colds spread through droplets from coughs and sneezes, and by touching surfaces and then your eyes, nose or mouth. Symptoms usually start a day or two after being exposed.
+Colds spread through droplets from coughs and sneezes, and by touching surfaces and then your eyes, nose or mouth [1]. Symptoms usually start a day or two after being exposed.
 
 ## A typical timeline
 
@@ -801,12 +908,12 @@ Yellow or green mucus is common in an ordinary cold and does not, on its own, me
 
 ## Easing the symptoms
 
-There is no cure for a cold, and antibiotics don't work against the viruses that cause it. Symptoms usually settle by themselves, and these steps can make you more comfortable in the meantime.
+There is no cure for a cold, and antibiotics don't work against the viruses that cause it [2, 3]. Symptoms usually settle by themselves, and these steps can make you more comfortable in the meantime.
 
 1. **Rest:** Take it easy and get plenty of sleep while you feel unwell.
 2. **Drink plenty of fluids:** Warm drinks can be soothing and help avoid dehydration, especially if you have a temperature.
 3. **Soothe a sore throat:** Adults and older children can gargle with warm salty water. A warm drink with honey and lemon may help, but don't give honey to babies under 1 year.
-4. **Use pharmacy remedies carefully:** Painkillers such as paracetamol or ibuprofen can ease aches and fever, and decongestants may help a blocked nose. Many cold remedies already contain paracetamol, so check labels to avoid taking a double dose, and follow the label or your pharmacist's advice. Many cough and cold medicines are not suitable for young children.
+4. **Use pharmacy remedies carefully:** Painkillers such as paracetamol or ibuprofen can ease aches and fever, and decongestants may help a blocked nose. Many cold remedies already contain paracetamol, so check labels to avoid taking a double dose [2], and follow the label or your pharmacist's advice. Many cough and cold medicines are not suitable for young children [3].
 5. **Stop it spreading:** Wash your hands often, catch coughs and sneezes in a tissue and bin it, and avoid sharing towels and cups.
 
 ## When it may be more than a cold
@@ -822,7 +929,7 @@ Some illnesses start like a cold but need a different approach. Signs that somet
 
 ## When to talk to your clinician
 
-Most colds can be managed at home, and a pharmacist is a good first place to ask about remedies. Talk to your doctor if your symptoms haven't improved after about 3 weeks, if they get suddenly worse, if you are worried about a baby or young child, or if you have a long-term condition such as heart or lung disease, diabetes or a weakened immune system.
+Most colds can be managed at home, and a pharmacist is a good first place to ask about remedies. Talk to your doctor if your symptoms haven't improved after about 3 weeks, if they get suddenly worse, if you are worried about a baby or young child, or if you have a long-term condition such as heart or lung disease, diabetes or a weakened immune system [2].
 
 Call emergency services if you or your child have severe difficulty breathing, chest pain, blue or grey lips or skin, or become confused or very drowsy.
 """,
@@ -850,17 +957,36 @@ Call emergency services if you or your child have severe difficulty breathing, c
             (
                 "Does vitamin C or zinc cure a cold?",
                 "Neither is a cure. The evidence for preventing or shortening colds with supplements "
-                "is mixed, and high doses can cause side effects. If you want to try a supplement, "
+                "is mixed, and high doses can cause side effects [3]. If you want to try a supplement, "
                 "ask your pharmacist whether it is suitable for you and follow the label or your "
                 "pharmacist's advice.",
             ),
         ],
         "references": [
-            ("NHS. Common cold.", "https://www.nhs.uk/conditions/common-cold/"),
-            (
-                "Centers for Disease Control and Prevention (CDC). About Common Cold.",
-                "https://www.cdc.gov/common-cold/about/index.html",
-            ),
+            {
+                "kind": "web",
+                "authors": "Centers for Disease Control and Prevention (CDC)",
+                "title": "About Common Cold",
+                "url": "https://www.cdc.gov/common-cold/about/index.html",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "Common cold",
+                "url": "https://www.nhs.uk/conditions/common-cold/",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "review",
+                "authors": "Allan GM, Arroll B",
+                "title": "Prevention and treatment of the common cold: making sense of the "
+                "evidence",
+                "publisher": "CMAJ",
+                "year": 2014,
+                "doi": "10.1503/cmaj.121442",
+                "pmid": "24468694",
+            },
         ],
     },
     {
@@ -874,13 +1000,13 @@ Call emergency services if you or your child have severe difficulty breathing, c
         "throat is likely or confirmed.",
         "body": """## Why most sore throats don't need antibiotics
 
-A sore throat is one of the most common reasons people seek health advice. Most are caused by the same viruses that cause colds and flu. Antibiotics only work against bacteria, so they don't help a viral sore throat get better any faster.
+A sore throat is one of the most common reasons people seek health advice. Most are caused by the same viruses that cause colds and flu [1]. Antibiotics only work against bacteria, so they don't help a viral sore throat get better any faster.
 
-Taking antibiotics when they are not needed can also cause harm. They can lead to side effects such as diarrhoea, stomach upset, rashes and thrush, and some people have allergic reactions. Every course of antibiotics also adds to the risk of antibiotic resistance, which makes bacterial infections harder to treat in the future.
+Taking antibiotics when they are not needed can also cause harm. They can lead to side effects such as diarrhoea, stomach upset, rashes and thrush, and some people have allergic reactions. Every course of antibiotics also adds to the risk of antibiotic resistance, which makes bacterial infections harder to treat in the future [2].
 
 ## When bacteria may be the cause
 
-The most common bacterial cause is group A streptococcus, which causes strep throat. It is more common in children and teenagers than in adults. Strep throat is usually treated with antibiotics, partly to ease symptoms and partly to reduce the risk of rare complications.
+The most common bacterial cause is group A streptococcus, which causes strep throat. It is more common in children and teenagers than in adults [3]. Strep throat is usually treated with antibiotics, partly to ease symptoms and partly to reduce the risk of rare complications [3, 4].
 
 Clinicians can't tell the cause just by looking, but some features make a bacterial infection more or less likely.
 
@@ -891,7 +1017,7 @@ Clinicians can't tell the cause just by looking, but some features make a bacter
 | Swollen tonsils with white patches | Sometimes | Common |
 | Sudden sore throat with fever | Can happen | Common |
 
-Your clinician may combine these features into a simple scoring system and, in some settings, use a rapid strep test or throat swab. If a bacterial infection seems possible but not certain, some clinicians offer a back-up prescription, to be used only if symptoms don't improve or get worse.
+Your clinician may combine these features into a simple scoring system [2] and, in some settings, use a rapid strep test or throat swab [3]. If a bacterial infection seems possible but not certain, some clinicians offer a back-up prescription, to be used only if symptoms don't improve or get worse [2].
 
 In some areas, including England, pharmacists can assess sore throats and supply treatment when it is appropriate.
 
@@ -899,7 +1025,7 @@ In some areas, including England, pharmacists can assess sore throats and supply
 
 Whatever the cause, these steps can help you feel more comfortable while you recover.
 
-1. **Take pain relief if you need it:** Paracetamol or ibuprofen can ease pain and fever. Follow the label or your pharmacist's advice, and check that any medicine is suitable if you have other health conditions or take other medicines.
+1. **Take pain relief if you need it:** Paracetamol or ibuprofen can ease pain and fever [2]. Follow the label or your pharmacist's advice, and check that any medicine is suitable if you have other health conditions or take other medicines.
 2. **Drink plenty of fluids:** Cool or warm drinks are both fine; choose whatever feels most soothing, and avoid getting dehydrated.
 3. **Eat soft foods:** Cool, soft foods are often easier to swallow.
 4. **Gargle with warm salty water:** This can help adults and older children, but is not suitable for young children.
@@ -912,7 +1038,7 @@ If you are prescribed antibiotics, take them exactly as prescribed and ask your 
 
 Talk to your doctor, or ask a pharmacist, if:
 
-- your sore throat hasn't started to improve after about a week
+- your sore throat hasn't started to improve after about a week [1]
 - you have a high temperature or feel hot and shivery
 - you get sore throats often
 - you have a weakened immune system, for example because of chemotherapy or certain medicines
@@ -932,7 +1058,7 @@ Call emergency services if you or your child have difficulty breathing or noisy,
                 "How is strep throat diagnosed?",
                 "A clinician looks at your symptoms and examines your throat and neck. Depending on "
                 "where you live, they may also use a rapid test or take a throat swab to look for "
-                "group A streptococcus. A positive result helps decide whether antibiotics are "
+                "group A streptococcus [3]. A positive result helps decide whether antibiotics are "
                 "likely to help.",
             ),
             (
@@ -944,7 +1070,7 @@ Call emergency services if you or your child have difficulty breathing or noisy,
             (
                 "Will antibiotics help me get back to work sooner?",
                 "For a viral sore throat, antibiotics won't speed up recovery. Even for strep "
-                "throat, they usually shorten symptoms only modestly. Resting, managing pain and "
+                "throat, they usually shorten symptoms only modestly [4]. Resting, managing pain and "
                 "staying home while you have a fever are the most useful steps for most people.",
             ),
             (
@@ -955,16 +1081,36 @@ Call emergency services if you or your child have difficulty breathing or noisy,
             ),
         ],
         "references": [
-            ("NHS. Sore throat.", "https://www.nhs.uk/conditions/sore-throat/"),
-            (
-                "Centers for Disease Control and Prevention (CDC). Strep Throat.",
-                "https://www.cdc.gov/group-a-strep/about/strep-throat.html",
-            ),
-            (
-                "National Institute for Health and Care Excellence (NICE). Sore throat (acute): "
-                "antimicrobial prescribing (NG84), 2018.",
-                "https://www.nice.org.uk/guidance/ng84",
-            ),
+            {
+                "kind": "web",
+                "authors": "NHS",
+                "title": "Sore throat",
+                "url": "https://www.nhs.uk/conditions/sore-throat/",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "guideline",
+                "authors": "National Institute for Health and Care Excellence (NICE)",
+                "title": "Sore throat (acute): antimicrobial prescribing (NG84)",
+                "year": 2018,
+                "url": "https://www.nice.org.uk/guidance/ng84",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "web",
+                "authors": "Centers for Disease Control and Prevention (CDC)",
+                "title": "Strep Throat",
+                "url": "https://www.cdc.gov/group-a-strep/about/strep-throat.html",
+                "accessed_on": ACCESSED,
+            },
+            {
+                "kind": "review",
+                "authors": "Spinks A, Glasziou PP, Del Mar CB",
+                "title": "Antibiotics for treatment of sore throat in children and adults",
+                "publisher": "Cochrane Database of Systematic Reviews",
+                "year": 2021,
+                "doi": "10.1002/14651858.CD000023.pub5",
+            },
         ],
     },
 ]

@@ -61,7 +61,7 @@ class CitationProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         before = data[m.start() - 1] if m.start() else ""
         after = data[m.end()] if m.end() < len(data) else ""
-        if (before and before in "]!\\") or (after and after in "([:"):
+        if (before and before in "]!\\") or (after and after in "(["):
             return None, None, None
         sup = etree.Element("sup")
         sup.text = "["

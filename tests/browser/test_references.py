@@ -50,7 +50,8 @@ def test_an_editor_adds_a_source_cites_it_and_follows_the_citation(new_page, dem
     added = article.references.get(position=max(r.position for r in article.references.all()))
     assert (added.doi, added.pmid) == ("10.1161/HYP.0000000000000087", "30827125")
     article.refresh_from_db()
-    assert article.body.endswith(f"A new finding [{new}].\n")  # "\r\n" stored as "\n"
+    assert article.body.endswith(f"A new finding [{new}].")
+    assert "\r" not in article.body  # the browser's "\r\n" is stored as "\n"
 
     # The full-page preview: the citation jumps to the source, and back.
     page.goto(f"/questions/{SLUG}/?preview=draft")

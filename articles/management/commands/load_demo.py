@@ -197,8 +197,8 @@ class Command(BaseCommand):
             for n, (question, answer) in enumerate(data["faqs"], start=1)
         ]
         parts += [
-            Reference(article=article, position=n, citation=citation, url=url)
-            for n, (citation, url) in enumerate(data["references"], start=1)
+            Reference(article=article, position=n, **reference)
+            for n, reference in enumerate(data["references"], start=1)
         ]
         for part in parts:
             part.full_clean()
