@@ -1,3 +1,5 @@
+import ipaddress
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,47 @@ def pytest_terminal_summary(terminalreporter):
 def fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hash only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class NetworkAccess(RuntimeError):
+    """Not an OSError, so that code handling network errors cannot swallow it."""
+
+
+def _loopback_only(connect):
+    def guarded(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0]).split("%")[0]
+            try:
+                local = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                local = host == "localhost"
+            if not local:
+                raise NetworkAccess(
+                    f"A test tried to connect to {address!r}: the test suite never "
+                    "touches the network (tests/conftest.py)."
+                )
+        return connect(sock, address)
+
+    return guarded
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Any connection to an address off this machine fails loudly: demo and
+    test content cite real sites, and the link checker must not reach them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _loopback_only(socket.socket.connect))
+        patch.setattr(
+            socket.socket, "connect_ex", _loopback_only(socket.socket.connect_ex)
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_link_checks(settings):
+    """The clock starts no link checks; tests/test_link_checks.py turns them
+    on against its own servers on 127.0.0.1."""
+    settings.LINK_CHECKS_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

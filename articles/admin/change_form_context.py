@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from articles.admin.article_forms import plain_language_report
 from articles.admin.schedule_pages import time_zone_label
+from articles.admin.source_checks import article_bad_sources
 from articles.models import Article, ArticleVersion, ReviewEvent
 from articles.review import comments, four_eyes, notices, workflow
 
@@ -44,7 +45,8 @@ def schedule_context(article: Article, user) -> dict:
 
 def change_form_context(article: Article, user) -> dict:
     """What the change form shows around the fields: the workflow's actions,
-    the reviewer's request for changes, open comments and the history."""
+    the reviewer's request for changes, open comments, the live version's
+    source links that need attention, and the history."""
     # The workflow says which transitions apply; some are decided on their
     # own pages (review, withdrawal, periodic review): those are links.
     available = workflow.available_transitions(article, user)
@@ -79,4 +81,5 @@ def change_form_context(article: Article, user) -> dict:
         "versions": article.versions.select_related("published_by", "reviewer"),
         "revisions": article.revisions.select_related("saved_by")[:30],
         "all_comments": comments.threads(article, open_only=False),
+        "bad_sources": article_bad_sources(article, user),
     }

@@ -1,7 +1,7 @@
 """Which periodic job is due now, started once however many workers run.
 
 Every worker runs this clock (`manage.py worker`, every CLOCK_SECONDS); a job
-runs once per slot (a day, five minutes, one scheduled change) because the
+runs once per slot (a day, an hour, five minutes, one scheduled change) because the
 first worker to write its PeriodicRun row starts it and the others find the
 row taken. No cron is needed; `manage.py worker --batch` runs one tick and the
 jobs it started, then exits, for a cron line instead.
@@ -16,6 +16,7 @@ from articles.models import PeriodicRun, ScheduledChange
 
 CLOCK_SECONDS = 15
 SWEEP_SECONDS = 300
+LINK_CHECK_SECONDS = 3600
 
 
 def due_jobs(now) -> list[tuple[str, str, object, list]]:
@@ -32,6 +33,9 @@ def due_jobs(now) -> list[tuple[str, str, object, list]]:
         due.append(("digest", day, jobs.send_daily_digest, [day]))
         due.append(("prune", day, jobs.prune, []))
     due.append(("sweep", str(int(now.timestamp()) // SWEEP_SECONDS), jobs.sweep, []))
+    if settings.LINK_CHECKS_ENABLED:
+        hour = str(int(now.timestamp()) // LINK_CHECK_SECONDS)
+        due.append(("links", hour, jobs.check_links, []))
     return due
 
 

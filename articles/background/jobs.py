@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from articles.background import link_checks
 from articles.background.digest import send_digests
 from articles.models import PeriodicRun, ScheduledChange
 from articles.notifications import outbox
@@ -76,6 +77,13 @@ def sweep() -> dict:
     for change_id in late:
         carry_out_schedule.enqueue(change_id)
     return found | {"late schedules": len(late)}
+
+
+@task()
+def check_links() -> dict:
+    """Hourly: bring the link checks in step with the live versions, then
+    check a batch of the reference addresses that are due (link_checks.py)."""
+    return link_checks.run()
 
 
 @task()
