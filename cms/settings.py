@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "articles.web.page_cache.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses an oversized report before the CSRF check reads its body.
+    "articles.web.reports.ReportBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -257,6 +259,19 @@ AXES_LOCKOUT_CALLABLE = "cms.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 
+# Readers' "Report a problem with this page" (articles/web/reports.py). At
+# most REPORT_RATE_LIMIT reports from one address per REPORT_RATE_WINDOW,
+# counted in the database (so every worker and machine shares the count) by a
+# keyed hash of the address, never the address itself. A request body over
+# REPORT_MAX_BODY_BYTES is refused before it is read: the longest report a
+# reader can type (2,000 + 200 characters, each up to 12 bytes once a browser
+# has percent-encoded its UTF-8) fits in 32 KB.
+REPORT_RATE_LIMIT = int(os.environ.get("DJANGO_REPORT_RATE_LIMIT", "5"))
+REPORT_RATE_WINDOW = timedelta(
+    minutes=int(os.environ.get("DJANGO_REPORT_RATE_WINDOW_MINUTES", "60"))
+)
+REPORT_MAX_BODY_BYTES = 32_768
+
 # Markdown editor (django-markdownx). Its own URL module is not mounted: its
 # preview view has no permission check and its upload view accepts files from
 # anyone. The admin preview goes to articles.web.views.markdown_preview instead,
@@ -323,6 +338,39 @@ if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", SITE_URL):
         "DJANGO_SITE_URL must be a scheme and host such as "
         f"https://health.example.org, not {SITE_URL!r}."
     )
+
+# Link checks (articles/background/link_checks.py): every hour the worker
+# checks up to LINK_CHECK_BATCH reference addresses of live versions, each
+# again after LINK_CHECK_EVERY_DAYS (one that failed after
+# LINK_CHECK_RETRY_HOURS), waiting LINK_CHECK_TIMEOUT seconds at most for an
+# answer and LINK_CHECK_HOST_SECONDS between two requests to one host. It
+# never connects to a private or loopback address unless
+# DJANGO_LINK_CHECK_PRIVATE_ADDRESSES is on (the tests' local servers). The
+# test suite turns the checks off (tests/conftest.py) except where it serves
+# the pages itself.
+LINK_CHECKS_ENABLED = env_bool("DJANGO_LINK_CHECKS", default=True)
+LINK_CHECK_PRIVATE_ADDRESSES = env_bool("DJANGO_LINK_CHECK_PRIVATE_ADDRESSES")
+
+
+def link_check_number(name: str, default: str, kind=int):
+    """A positive number from the environment, or a clear error."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if not 0 < value < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number, not {raw!r}.")
+    return value
+
+
+LINK_CHECK_BATCH = link_check_number("DJANGO_LINK_CHECK_BATCH", "100")
+LINK_CHECK_EVERY_DAYS = link_check_number("DJANGO_LINK_CHECK_EVERY_DAYS", "7")
+LINK_CHECK_RETRY_HOURS = link_check_number("DJANGO_LINK_CHECK_RETRY_HOURS", "24")
+LINK_CHECK_TIMEOUT = link_check_number("DJANGO_LINK_CHECK_TIMEOUT", "10", float)
+LINK_CHECK_HOST_SECONDS = link_check_number(
+    "DJANGO_LINK_CHECK_HOST_SECONDS", "2", float
+)
 
 # Email (notifications and the daily review digest, articles/notifications/):
 # printed to the console by default. A failed send is tried again after each

@@ -152,6 +152,8 @@ def every_project_path(world) -> list[str]:
         reverse("articles:person", args=[live.author.slug]),
         world.objects["articles.sitepage"].get_absolute_url(),
         reverse("sitemap-section", args=["articles"]),
+        reverse("articles:report_problem", args=[live.slug]),
+        reverse("articles:report_thanks", args=[live.slug]),
     }
     return sorted(paths)
 

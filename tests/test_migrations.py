@@ -148,7 +148,9 @@ def test_0018_keeps_old_citations_as_written_and_every_fingerprint():
     apps = executor.loader.project_state(BEFORE_PARTS).apps
     OldArticle = apps.get_model("articles", "Article")
     OldReference = apps.get_model("articles", "Reference")
-    topic = apps.get_model("articles", "Topic").objects.create(name="Sleep", slug="sleep")
+    topic = apps.get_model("articles", "Topic").objects.create(
+        name="Sleep", slug="sleep"
+    )
     author = apps.get_model("articles", "Person").objects.create(
         name="Dr Ann Writer", slug="ann", name_key="ann writer"
     )

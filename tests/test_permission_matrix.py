@@ -38,9 +38,11 @@ from articles.models import (
     Notification,
     NotificationSettings,
     PartComment,
+    ProblemReport,
     ReviewEvent,
     ScheduledChange,
     SitePage,
+    SourceCheck,
     Tag,
 )
 from articles.review import schedules, workflow
@@ -248,6 +250,30 @@ POST  axes.accessfailurelog/add                     login   login   403       40
 POST  axes.accessfailurelog/change                  login   login   403       403       done
 POST  axes.accessfailurelog/delete                  login   login   403       403       done
 POST  axes.accessfailurelog/action:delete_selected  login   login   403       403       done
+# --- Readers' problem reports: both roles triage them; nobody adds or deletes one
+GET   articles.problemreport/changelist             login   login   shown     shown     shown
+GET   articles.problemreport/add                    login   login   403       403       403
+GET   articles.problemreport/change                 login   login   shown     shown     shown
+GET   articles.problemreport/delete                 login   login   403       403       403
+GET   articles.problemreport/history                login   login   shown     shown     shown
+GET   articles.problemreport/redirect               login   login   ->change  ->change  ->change
+POST  articles.problemreport/add                    login   login   403       403       403
+POST  articles.problemreport/change                 login   login   done      done      done
+POST  articles.problemreport/delete                 login   login   403       403       403
+POST  articles.problemreport/action:delete_selected login   login   refused   refused   refused
+
+# --- Link checks: written by the checker; editors and reviewers read them
+GET   articles.sourcecheck/changelist               login   login   shown     shown     shown
+GET   articles.sourcecheck/add                      login   login   403       403       403
+GET   articles.sourcecheck/change                   login   login   read-only read-only read-only
+GET   articles.sourcecheck/delete                   login   login   403       403       403
+GET   articles.sourcecheck/history                  login   login   shown     shown     shown
+GET   articles.sourcecheck/redirect                 login   login   ->change  ->change  ->change
+POST  articles.sourcecheck/add                      login   login   403       403       403
+POST  articles.sourcecheck/change                   login   login   403       403       403
+POST  articles.sourcecheck/delete                   login   login   403       403       403
+POST  articles.sourcecheck/action:delete_selected   login   login   refused   refused   refused
+
 # --- Background jobs (django-tasks-db): administrators read them, nobody edits
 GET   django_tasks_database.dbtaskresult/changelist login   login   403       403       shown
 GET   django_tasks_database.dbtaskresult/add        login   login   403       403       403
@@ -375,6 +401,8 @@ PUBLIC_URL_NAMES = {
     "articles:search",
     "articles:person",
     "articles:site_page",
+    "articles:report_problem",
+    "articles:report_thanks",
     "sitemap",
     "sitemap-section",
     "feed",
@@ -498,6 +526,16 @@ def make_admin_objects(world) -> dict[str, Any]:
         # The superuser's own choices; every other staff account has its own
         # row too, so "mine" never has to create one mid-request.
         "articles.notificationsettings": lambda: own_settings(world)["superuser"],
+        "articles.problemreport": lambda: ProblemReport.objects.create(
+            article=world.published,
+            version=world.published.live_version,
+            message="The dose in the table is wrong.",
+            contact="reader@example.org",
+            sender="0" * 64,
+        ),
+        "articles.sourcecheck": lambda: SourceCheck.objects.create(
+            article=world.published, url="https://www.example.org/guidance"
+        ),
         "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.get(
             pk=jobs.sweep.enqueue().id
         ),

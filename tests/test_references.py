@@ -233,7 +233,9 @@ def test_approving_or_publishing_text_that_cites_a_missing_reference_is_refused(
     editor, reviewer
 ):
     article = ArticleFactory(body="Fever is common [2].")
-    Reference.objects.create(article=article, position=1, title="A", url="https://nhs.uk/")
+    Reference.objects.create(
+        article=article, position=1, title="A", url="https://nhs.uk/"
+    )
     workflow.record_edit(article, user=editor)
     workflow.submit_for_review(article, user=editor)
     with pytest.raises(TransitionNotAllowed, match=r"cites \[2\]"):
@@ -265,7 +267,9 @@ WEB = {
 @pytest.fixture
 def cited(editor, reviewer):
     article = ArticleFactory(body="## Fever\n\nMost fevers settle [1]. Check [2].\n")
-    FAQFactory(article=article, position=1, question="Is it serious?", answer="Rarely [1].")
+    FAQFactory(
+        article=article, position=1, question="Is it serious?", answer="Rarely [1]."
+    )
     for position, fields in enumerate([STUDY, WEB], 1):
         Reference.objects.create(article=article, position=position, **fields)
     return make_published(article, editor=editor, reviewer=reviewer)
@@ -275,7 +279,10 @@ def cited(editor, reviewer):
 def test_the_page_lists_references_with_canonical_links_and_links_back(client, cited):
     page = client.get(cited.get_absolute_url()).content.decode()
     first = re.search(r'<li id="ref-1">(.*?)</li>', page, re.S)[1]
-    assert "Sullivan JE, Farrar HC. Fever and antipyretic use in children. Pediatrics; 2011." in first
+    assert (
+        "Sullivan JE, Farrar HC. Fever and antipyretic use in children. Pediatrics; 2011."
+        in first
+    )
     assert 'href="https://doi.org/10.1542/peds.2010-3852"' in first
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/21357332/"' in first
     # Back to both places that cite it: the body and the first FAQ's answer.
@@ -302,7 +309,11 @@ def test_the_json_ld_cites_each_reference(cited):
         "url": "https://doi.org/10.1542/peds.2010-3852",
         "sameAs": ["https://pubmed.ncbi.nlm.nih.gov/21357332/"],
         "identifier": [
-            {"@type": "PropertyValue", "propertyID": "DOI", "value": "10.1542/peds.2010-3852"},
+            {
+                "@type": "PropertyValue",
+                "propertyID": "DOI",
+                "value": "10.1542/peds.2010-3852",
+            },
             {"@type": "PropertyValue", "propertyID": "PMID", "value": "21357332"},
         ],
     }
@@ -374,7 +385,9 @@ def test_saving_a_citation_of_a_missing_reference_is_refused_and_changes_nothing
     )
     response = client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert "The body cites [1], but there are no references." in response.content.decode()
+    assert (
+        "The body cites [1], but there are no references." in response.content.decode()
+    )
     draft.refresh_from_db()
     assert (draft.body, draft.revisions.count()) == before
 
@@ -405,8 +418,12 @@ def test_a_citation_in_an_faq_answer_counts_against_the_references_being_saved(
 @pytest.mark.django_db
 def test_the_review_page_reports_citations(client, reviewer, editor):
     article = ArticleFactory(body="Fever [1].")
-    Reference.objects.create(article=article, position=1, title="A", url="https://nhs.uk/")
-    Reference.objects.create(article=article, position=2, title="B", url="https://nhs.uk/b")
+    Reference.objects.create(
+        article=article, position=1, title="A", url="https://nhs.uk/"
+    )
+    Reference.objects.create(
+        article=article, position=2, title="B", url="https://nhs.uk/b"
+    )
     workflow.record_edit(article, user=editor)
     client.force_login(reviewer)
     page = client.get(reverse("admin:articles_article_review", args=[article.pk]))

@@ -32,6 +32,7 @@ from articles.admin.public_changes import CollectsPublicChanges
 from articles.admin.reference_forms import ReferenceInline, citation_report
 from articles.admin.review_pages import ReviewPages
 from articles.admin.schedule_pages import SchedulePages
+from articles.admin.source_checks import SourcesNeedAttentionFilter
 from articles.models import (
     Article,
     DraftRevision,
@@ -56,7 +57,7 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, SchedulePages, admin.Mode
         "next_review",
         "updated_at",
     ]
-    list_filter = [ReviewQueueFilter, "status", "topic"]
+    list_filter = [ReviewQueueFilter, SourcesNeedAttentionFilter, "status", "topic"]
     list_select_related = ["topic", "live_version"]
     # Counting every article on each load is slow on large sites; the filtered
     # count is still shown.

@@ -84,7 +84,8 @@ class Article(models.Model):
     body = MarkdownxField(
         help_text="Markdown. Start sections with '## Heading'; numbered lists with "
         "'1. ', bullets with '- ', tables with '| a | b |' rows. HTML is limited to a "
-        "safe list of tags." + CALLOUT_HELP,
+        "safe list of tags. Cite a reference by its number: [1], [1, 3] or [2-4]."
+        + CALLOUT_HELP,
     )
     body_html = models.TextField(editable=False, default="")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")

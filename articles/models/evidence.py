@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models.articles import Article
+from articles.models.checks import check_text_fields
 from articles.models.versions import ArticleVersion
 
 
@@ -52,7 +53,11 @@ class SourceCheck(models.Model):
                 fields=["article", "url"], name="sourcecheck_unique_url"
             ),
         ]
-        indexes = [models.Index(fields=["state", "checked_at"])]
+        # The checker records one answer for every row of an address.
+        indexes = [
+            models.Index(fields=["state", "checked_at"]),
+            models.Index(fields=["url"]),
+        ]
 
     def __str__(self):
         return f"{self.url} ({self.get_state_display()})"
@@ -99,3 +104,6 @@ class ProblemReport(models.Model):
 
     def __str__(self):
         return f"Report on “{self.article}” received {self.received_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        check_text_fields(self)

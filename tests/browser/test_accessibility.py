@@ -37,6 +37,7 @@ PAGES = {
     "search-empty": "/search/",
     "search-no-results": "/search/?q=zebra",
     "not-found": MISSING_URL,
+    "report-problem": f"{ARTICLE_URL}report/?version=1",
 }
 EXPECTED_STATUS = {"not-found": 404}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

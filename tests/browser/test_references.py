@@ -47,7 +47,9 @@ def test_an_editor_adds_a_source_cites_it_and_follows_the_citation(new_page, dem
     page.locator(f"{row}-pmid").fill("PMID: 30827125")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
-    added = article.references.get(position=max(r.position for r in article.references.all()))
+    added = article.references.get(
+        position=max(r.position for r in article.references.all())
+    )
     assert (added.doi, added.pmid) == ("10.1161/HYP.0000000000000087", "30827125")
     article.refresh_from_db()
     assert article.body.endswith(f"A new finding [{new}].")
@@ -59,9 +61,9 @@ def test_an_editor_adds_a_source_cites_it_and_follows_the_citation(new_page, dem
     expect(page).to_have_url(re.compile(f"#ref-{new}$"))
     source = page.locator(f"#ref-{new}")
     expect(source).to_contain_text("Hypertension; 2019.")
-    expect(source.get_by_role("link", name="doi:10.1161/HYP.0000000000000087")).to_have_attribute(
-        "href", "https://doi.org/10.1161/HYP.0000000000000087"
-    )
+    expect(
+        source.get_by_role("link", name="doi:10.1161/HYP.0000000000000087")
+    ).to_have_attribute("href", "https://doi.org/10.1161/HYP.0000000000000087")
     page.screenshot(path="/tmp/references-preview.png", full_page=True)
     source.locator(".backlink").first.click()
     expect(page).to_have_url(re.compile(f"#cite-{new}-1$"))
