@@ -76,6 +76,7 @@ def test_a_reader_reports_a_problem_and_an_editor_marks_it_fixed(new_page, publi
 
     reader.get_by_label("What is wrong?").fill(MESSAGE)
     reader.get_by_label("How can we contact you? (optional)").fill(CONTACT)
+    reader.screenshot(path="/tmp/report-form.png", full_page=True)
     reader.get_by_role("button", name="Send report").click()
     reader.wait_for_url(f"**/questions/{SLUG}/report/thanks/")
     expect(reader.get_by_role("heading", level=1)).to_have_text(
@@ -99,9 +100,11 @@ def test_a_reader_reports_a_problem_and_an_editor_marks_it_fixed(new_page, publi
     expect(section.get_by_role("heading", level=2)).to_have_text(
         "Problems readers reported (1)"
     )
+    desk.screenshot(path="/tmp/report-dashboard.png", full_page=True)
     section.get_by_role("link", name=TITLE).click()
     desk.wait_for_url(f"**/admin/articles/problemreport/{report.pk}/change/")
     expect(desk.get_by_text(MESSAGE)).to_be_visible()
+    desk.screenshot(path="/tmp/report-triage.png", full_page=True)
     desk.get_by_label("State").select_option(label="Fixed")
     desk.get_by_label("Editor note").fill("Corrected the dose; published as version 2.")
     desk.get_by_role("button", name="Save", exact=True).click()
