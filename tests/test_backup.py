@@ -48,6 +48,22 @@ def varied_content(editor, reviewer):
     )
     KeyTakeawayFactory(article=live, position=1, text="It has a takeaway.")
     ReferenceFactory(article=live, position=1, url="https://www.nhs.uk/")
+    # A reference in parts, and one from before references needed a link.
+    ReferenceFactory(
+        article=live,
+        position=2,
+        citation="",
+        url="",
+        kind="review",
+        authors="Sullivan JE, Farrar HC.",
+        title="Fever and antipyretic use in children",
+        publisher="Pediatrics",
+        year=2011,
+        doi="10.1542/peds.2010-3852",
+        pmid="21357332",
+        accessed_on=datetime.date(2026, 11, 2),
+    )
+    ReferenceFactory(article=live, position=3, citation="Old leaflet, 2019.", url="")
     live.short_answer = "Pending words that are not public yet."
     live.save()
     workflow.record_edit(live, user=editor)  # published, with a pending draft
