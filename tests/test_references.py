@@ -187,6 +187,7 @@ def test_citations_render_as_links_to_the_list_with_ids_to_come_back_to():
     assert "<sup>[" in html and "]</sup>" in html
     assert citations_in("see [3-5]") == [3, 4, 5]
     assert citations_in("as NICE advises [2]: check often") == [2]
+    assert citations_in("side by side [1][2] or [3]") == [1, 2, 3]
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,9 @@ class CitationProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         before = data[m.start() - 1] if m.start() else ""
         after = data[m.end()] if m.end() < len(data) else ""
-        if (before and before in "]!\\") or (after and after in "(["):
+        # Links ([text][1], [1](...)) were made before this runs: what is left
+        # is text, so "[1][2]" cites twice; only an image's "![" is not ours.
+        if before == "!" or after == "(":
             return None, None, None
         sup = etree.Element("sup")
         sup.text = "["
