@@ -10,8 +10,8 @@ CitationExtension renders each number as a link to ``#ref-N`` with an id the
 reference list links back to (``cite-N-K``: the K-th citation of N in this
 text; an FAQ answer's ids start with ``faq-M-``). Those ids carry a secret
 per-render prefix until the sanitiser's attribute_filter strips it, so an id
-typed in raw HTML never passes. A ``[1]`` inside code, a link ``[text][1]`` or
-a label an editor defined (``[1]: https://...``) is left alone.
+typed in raw HTML never passes. A ``[1]`` inside code, or in a link whose
+label the editor defined (``[text][1]`` with ``[1]: https://...``), is left alone.
 
 citation_problems() is the one check: a citation of a reference that does not
 exist refuses the save; a reference nothing cites is advice.
