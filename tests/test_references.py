@@ -15,8 +15,19 @@ from articles.publishing.structured_data import article_graph
 from articles.review import workflow
 from articles.review.diff import _reference_line
 from articles.review.workflow import TransitionNotAllowed
-from articles.text.citations import citation_problems, citations_in, citations_of
-from articles.text.identifiers import find_doi, find_pmid, parse_doi, parse_pmid
+from articles.text.citations import (
+    backlinks,
+    citation_problems,
+    citations_in,
+    citations_of,
+)
+from articles.text.identifiers import (
+    doi_url,
+    find_doi,
+    find_pmid,
+    parse_doi,
+    parse_pmid,
+)
 from articles.text.rendering import render_markdown
 from tests.factories import ArticleFactory, FAQFactory, make_published
 from tests.forms import form_data
@@ -442,3 +453,36 @@ def test_citations_of_reads_the_content_shape():
         "or correct the number."
     ]
     assert json.dumps(content)  # plain data: the check needs no database
+
+
+def test_a_citation_inside_raw_html_stays_text_and_lends_no_link_its_id():
+    html = render_markdown(
+        'Read <a href="https://example.org/" title="[1]">this</a>, '
+        '<abbr title="see [2]">NICE</abbr> and [1].'
+    )
+    assert 'title="[1]"' in html and 'title="see [2]"' in html
+    assert re.findall(r'<a [^>]*id="([^"]+)"', html) == ["cite-1-1"]
+    assert backlinks([html]) == {1: ["cite-1-1"]}
+
+
+def test_only_the_renderers_citation_links_become_backlinks():
+    html = render_markdown('Write id="cite-2-7" as text.\n\n<h2 id="cite-1-1">x</h2>')
+    assert backlinks([html]) == {}
+
+
+@pytest.mark.parametrize(
+    "taken", ["ref-1", "cite-1-1", "faq-2", "main", "references-heading"]
+)
+def test_raw_html_cannot_give_a_heading_one_of_the_pages_ids(taken):
+    html = render_markdown(f'<h3 id="{taken}">A heading</h3>\n\nText [1].')
+    assert f'id="{taken}"' not in html.replace('id="cite-1-1"', "")
+
+
+def test_a_doi_with_characters_that_end_a_path_links_to_the_whole_doi():
+    doi = parse_doi(
+        "https://doi.org/10.1002/%28SICI%291097-4636%28199706%2935:4%3C483::AID-JBM7%3E3.0.CO%3B2-%23"
+    )
+    assert doi == "10.1002/(SICI)1097-4636(199706)35:4<483::AID-JBM7>3.0.CO;2-#"
+    assert doi_url(doi) == (
+        "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4%3C483::AID-JBM7%3E3.0.CO;2-%23"
+    )

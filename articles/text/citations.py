@@ -27,15 +27,17 @@ from markdown.inlinepatterns import InlineProcessor
 
 from articles.text.converter import markdown_converter
 
-# After Python-Markdown's links and short references (130): a "[1]" that is a
-# defined link label stays a link.
-CITATION_PRIORITY = 125
+# After Python-Markdown's links and short references (130), so a "[1]" that
+# is a defined link label stays a link, and after raw inline HTML is set aside
+# (90), so a "[1]" inside an HTML attribute stays text.
+CITATION_PRIORITY = 85
 CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*)\]")
 PART = re.compile(r"(\d+)\s*[\u2013-]\s*(\d+)|(\d+)")
 # The most numbers one range may stand for ("[1-500]" is a typo, not a citation).
 MAX_RANGE = 20
-# Ids the renderer gave citations, after the sanitiser removed the prefix.
-CITATION_ID = re.compile(r'id="((?:faq-\d+-)?cite-(\d+)-\d+)"')
+# A citation link as the renderer makes it (the sanitiser keeps an id on a
+# link only if this renderer made it, and escapes "<" in text).
+CITATION_ID = re.compile(r'<a href="#ref-\d+" id="((?:faq-\d+-)?cite-(\d+)-\d+)"')
 
 
 def cited_numbers(label: str) -> list[int]:

@@ -18,13 +18,20 @@ PAGE_IDS = {"main", "short-answer-heading", "takeaways-heading", "faqs-heading",
             "report-heading"}  # fmt: skip
 
 
+# Prefixes of ids the page numbers itself: FAQs, references and citations.
+PAGE_ID_PREFIXES = ("faq-", "ref-", "cite-")
+
+
+def is_page_id(value: str) -> bool:
+    """True for an id the page itself uses or numbers (see PAGE_IDS)."""
+    return value in PAGE_IDS or value.startswith(PAGE_ID_PREFIXES)
+
+
 def _heading_id(value: str, separator: str) -> str:
     """Heading ids share one namespace with the page: short, plain, and never
     one of the page's own ids."""
     slug = slugify(value)[:60] or "section"
-    if slug in PAGE_IDS or slug.startswith(("faq-", "ref-", "cite-")):
-        return f"section-{slug}"
-    return slug
+    return f"section-{slug}" if is_page_id(slug) else slug
 
 
 def markdown_converter(*extensions: Extension) -> markdown.Markdown:

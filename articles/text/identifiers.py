@@ -8,7 +8,7 @@ models, the importer and the page all use it.
 """
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 # A DOI is "10." + a registrant code of 4-9 digits (with optional ".sub" parts)
 # + "/" + a suffix of any printable characters (Crossref and DataCite). Old
@@ -69,8 +69,9 @@ def parse_pmid(value: str) -> str:
 
 
 def doi_url(doi: str) -> str:
-    """The DOI's permanent link, as Crossref asks it to be shown."""
-    return f"https://doi.org/{doi}" if doi else ""
+    """The DOI's permanent link, as Crossref asks it to be shown; characters
+    that would end the path ("#", "?") or break the link are encoded."""
+    return f"https://doi.org/{quote(doi, safe='/:;()._-')}" if doi else ""
 
 
 def pmid_url(pmid: str) -> str:

@@ -19,7 +19,7 @@ from markdown.extensions import Extension
 
 from articles.text.callouts import CalloutExtension
 from articles.text.citations import CitationExtension
-from articles.text.converter import markdown_converter
+from articles.text.converter import is_page_id, markdown_converter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",
@@ -71,6 +71,8 @@ def render_markdown(text: str, *extensions: Extension, cite_ids: str = "cite") -
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id" and tag == "a":
             return citations.attribute_filter(tag, attribute, value)
+        if attribute == "id" and is_page_id(value):
+            return None  # raw HTML naming a heading like one of the page's own ids
         return callouts.attribute_filter(tag, attribute, value)
 
     return nh3.clean(
