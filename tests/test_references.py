@@ -486,3 +486,68 @@ def test_a_doi_with_characters_that_end_a_path_links_to_the_whole_doi():
     assert doi_url(doi) == (
         "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4%3C483::AID-JBM7%3E3.0.CO;2-%23"
     )
+
+
+@pytest.mark.django_db
+def test_an_old_reference_without_a_link_does_not_block_a_correction_until_edited(
+    client, editor, draft
+):
+    Reference.objects.create(article=draft, position=1, citation="NHS. Fever. 2019.")
+    client.force_login(editor)
+    data = form_data(
+        client, change_url(draft), FORM_ID, short_answer="A corrected short answer."
+    )
+    assert client.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.short_answer == "A corrected short answer."
+
+    data = form_data(
+        client,
+        change_url(draft),
+        FORM_ID,
+        **{"references-0-citation": "NHS. Fever. 2020."},
+    )
+    response = client.post(change_url(draft), data)
+    assert "Give a URL, a DOI or a PMID" in response.content.decode()
+    assert draft.references.get().citation == "NHS. Fever. 2019."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["delete", "swap"])
+def test_removing_or_moving_a_cited_reference_without_renumbering_is_refused(
+    client, editor, change
+):
+    article = ArticleFactory(body="Paracetamol helps [1]. Ibuprofen is risky [2].")
+    for position, title in enumerate(
+        ["Paracetamol trial", "Ibuprofen cohort", "Unrelated page"], 1
+    ):
+        Reference.objects.create(
+            article=article,
+            position=position,
+            title=title,
+            url=f"https://example.org/{position}",
+        )
+    workflow.record_edit(article, user=editor)
+    client.force_login(editor)
+    if change == "delete":
+        overrides = {"references-1-DELETE": "on"}
+    else:
+        overrides = {"references-1-position": "3", "references-2-position": "2"}
+    data = form_data(client, change_url(article), FORM_ID, **overrides)
+    response = client.post(change_url(article), data)
+    assert (
+        "[2] in the text would now cite “Unrelated page” instead of “Ibuprofen cohort”"
+        in (response.content.decode())
+    )
+    assert [r.title for r in article.references.order_by("position")] == [
+        "Paracetamol trial",
+        "Ibuprofen cohort",
+        "Unrelated page",
+    ]
+    # Renumbering the text in the same save is what the editor meant.
+    data["body"] = (
+        ["Paracetamol helps [1]. Ibuprofen is risky [3]."]
+        if change == "swap"
+        else ["Paracetamol helps [1]."]
+    )
+    assert client.post(change_url(article), data).status_code == 302

@@ -155,8 +155,9 @@ class Reference(ArticlePart):
             ),
         ]
 
-    # A backup restores references as they were, including those from before
-    # a reference needed a link (articles/transfer/backup_load.py sets it).
+    # A reference kept as it was may lack a link, as those from before
+    # references needed one do: set by a backup load and, for unchanged rows,
+    # by the article form (articles/admin/reference_forms.py).
     loaded_as_it_was = False
 
     def __str__(self):
