@@ -22,6 +22,10 @@ ROUTES = {
 }
 SLOW = "/slow"  # answers after SLOW_SECONDS, past the tests' timeout
 SLOW_SECONDS = 1.5
+# Sends its status line, then a header byte at a time, each well within the
+# timeout, for DRIP_SECONDS: only a limit on the whole request stops it.
+DRIP = "/drip"
+DRIP_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,14 @@ class LinkServer:
                     )
                 if self.path == SLOW:
                     time.sleep(SLOW_SECONDS)
+                if self.path == DRIP:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+                    ends = time.monotonic() + DRIP_SECONDS
+                    while time.monotonic() < ends:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                    return
                 head, get, location = ROUTES.get(self.path, (404, 404, ""))
                 status = get if body else head
                 content = b"<!doctype html><title>Page</title>" * 500

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ from tests.factories import (
     make_reviewer,
     republish,
 )
-from tests.link_servers import ROUTES, LinkServer
+from tests.link_servers import DRIP, DRIP_SECONDS, ROUTES, LinkServer
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -549,3 +550,18 @@ def test_link_checks_are_read_only_in_the_admin(bad_links, reviewer, client):
     assert client.post(change, {"state": "ok"}).status_code == 403
     check.refresh_from_db()
     assert check.state == State.MOVED
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_after_the_whole_request_limit(
+    server,
+):
+    checker = Checker(
+        user_agent="t", timeout=TIMEOUT, spacing=0, private_addresses=True
+    )
+    started = time.monotonic()
+    answer = checker.check(server.url(DRIP))
+    took = time.monotonic() - started
+    assert answer.outcome == FAILED
+    assert answer.detail.startswith(f"no answer within {TIMEOUT:g} s")
+    # HEAD, then GET, each cut off after three timeouts: well before the drip ends.
+    assert took < 2 * 3 * TIMEOUT + 0.5 < DRIP_SECONDS

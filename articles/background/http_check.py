@@ -14,6 +14,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
@@ -28,6 +29,8 @@ GONE = {404, 410}
 REFUSES_ROBOTS = {401, 403, 429}
 MAX_HOPS = 5
 MAX_BODY = 4096
+# The longest a whole request may take, in timeouts (connect, TLS, answer).
+WHOLE_REQUEST_TIMEOUTS = 3
 # What may stay unescaped in a request target (RFC 3986), "%" included so
 # that an address already percent-encoded is sent as it is.
 TARGET_SAFE = "/?:@!$&'()*+,;=~%[]"
@@ -134,6 +137,14 @@ class Checker:
             # TLS handshake: the address actually connected to is checked, so
             # a name that resolves differently a second time cannot slip by.
             connection._create_connection = public_connection
+        # The timeout bounds each wait for the network; a server that drips a
+        # byte at a time never trips it, so the whole request is cut off after
+        # WHOLE_REQUEST_TIMEOUTS of them (name lookups cannot be cut short).
+        cut = threading.Event()
+        watchdog = threading.Timer(
+            self.timeout * WHOLE_REQUEST_TIMEOUTS, _cut_off, (connection, cut)
+        )
+        watchdog.start()
         try:
             connection.request(
                 method,
@@ -143,8 +154,15 @@ class Checker:
             response = connection.getresponse()
             if method == "GET":
                 response.read(MAX_BODY)
+            if cut.is_set():  # an answer cut short is no answer
+                raise TimeoutError("the whole answer took too long")
             return response.status, response.getheader("Location", "")
+        except (OSError, http.client.HTTPException) as error:
+            if cut.is_set():
+                raise TimeoutError("the whole answer took too long") from error
+            raise
         finally:
+            watchdog.cancel()
             connection.close()
             self.finished_at[host] = time.monotonic()
 
@@ -169,6 +187,16 @@ class Checker:
         if isinstance(error, UnicodeError):
             return "not a valid host name"
         return f"{type(error).__name__}: {error}"[:200]
+
+
+def _cut_off(connection, cut: threading.Event) -> None:
+    """The watchdog's end of a request that took too long in all."""
+    cut.set()
+    if connection.sock is not None:
+        try:
+            connection.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def judge(status: int) -> Answer:
