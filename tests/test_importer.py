@@ -799,3 +799,15 @@ def test_any_bytes_decode_to_clean_text_or_are_refused(data):
         assert "upload.txt" in str(error)
     else:
         assert text.strip() and "\r" not in text
+
+
+def test_a_sources_section_without_a_single_link_stays_in_the_body():
+    text = (
+        "Where do I get vitamin D?\n\nMostly from sunlight.\n\n"
+        "Sources\n\n- Oily fish\n- Egg yolks\n\n"
+        "How much do I need?\n\nTen micrograms a day.\n"
+    )
+    parsed = parse_article(text)
+    assert parsed.references is None
+    assert "Oily fish" in parsed.body and "Egg yolks" in parsed.body
+    assert not any("reference" in w.lower() for w in parsed.warnings)

@@ -96,7 +96,8 @@ def save_draft(
         "key_takeaways": parsed.key_takeaways,
         # A references section replaces the draft's references; a text
         # without one (None) keeps the draft's own.
-        "references": parsed.references,
+        # One whose every entry was left out (with warnings) keeps them too.
+        "references": parsed.references or None,
         # Nor has it an update note: keep what the draft says.
         "change_summary": article.change_summary,
         "is_correction": article.is_correction,

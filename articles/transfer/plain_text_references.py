@@ -229,10 +229,9 @@ def _continues(entry: Entry | None, line: str, after_blank: bool) -> bool:
 
 
 def _is_reference_list(entries: list[Entry]) -> bool:
-    """Sources, rather than a section of prose that happens to be called so."""
-    return bool(entries) and (
-        any(entry.linked for entry in entries) or all(entry.marked for entry in entries)
-    )
+    """Sources, rather than a section that happens to be called so (prose, or
+    a list of foods that are "sources" of a vitamin): at least one entry links."""
+    return any(entry.linked for entry in entries)
 
 
 def _has_link(text: str) -> bool:
