@@ -33,6 +33,10 @@ from tests.factories import ArticleFactory, FAQFactory, make_published
 from tests.forms import form_data
 
 FORM_ID = "article_form"
+ESCAPE = (
+    " Add the reference, correct the number, or write \\[ for a bracket that "
+    "is not a citation."
+)
 
 # Identifiers --------------------------------------------------------------
 
@@ -228,10 +232,8 @@ def test_a_missing_reference_is_refused_and_an_uncited_one_is_advice():
         [("The body", "See [1] and [4]."), ("FAQ 2 answer", "As [5] says.")], 3
     )
     assert report.refusals == [
-        "The body cites [4], but there are only 3 references. Add the reference or "
-        "correct the number.",
-        "FAQ 2 answer cites [5], but there are only 3 references. Add the reference "
-        "or correct the number.",
+        "The body cites [4], but there are only 3 references." + ESCAPE,
+        "FAQ 2 answer cites [5], but there are only 3 references." + ESCAPE,
     ]
     assert report.advice == [
         "References 2, 3 are not cited in the body or an FAQ answer: cite each as [2] "
@@ -421,7 +423,7 @@ def test_a_citation_in_an_faq_answer_counts_against_the_references_being_saved(
         },
     )
     response = client.post(change_url(draft), data)
-    assert "FAQ 1 answer cites [2], but there are only 1 references" in (
+    assert "FAQ 1 answer cites [2], but there is only 1 reference." in (
         response.content.decode()
     )
     assert not draft.references.exists()
@@ -449,8 +451,7 @@ def test_citations_of_reads_the_content_shape():
         "references": [{"citation": "A", "url": "https://a.org"}],
     }
     assert citations_of(content).refusals == [
-        "FAQ 1 answer cites [3], but there are only 1 references. Add the reference "
-        "or correct the number."
+        "FAQ 1 answer cites [3], but there is only 1 reference." + ESCAPE
     ]
     assert json.dumps(content)  # plain data: the check needs no database
 
@@ -551,3 +552,16 @@ def test_removing_or_moving_a_cited_reference_without_renumbering_is_refused(
         else ["Paracetamol helps [1]."]
     )
     assert client.post(change_url(article), data).status_code == 302
+
+
+def test_a_bracket_in_a_care_card_heading_is_not_a_citation():
+    text = "/// info | Pain scale [5]\nRate it.\n///\n\nText [1]."
+    assert citations_in(text) == [1]
+
+
+@pytest.mark.django_db
+def test_a_site_page_has_no_citations():
+    from articles.models import SitePage
+
+    page = SitePage.objects.create(title="About", slug="about-x", body="See [1].")
+    assert "#ref-" not in page.body_html and "[1]" in page.body_html

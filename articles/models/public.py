@@ -153,7 +153,8 @@ class SitePage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        # A site page has no reference list: "[1]" there is text.
+        self.body_html = render_markdown(self.body, cite_ids=None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

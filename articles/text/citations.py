@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from articles.text.callouts import CalloutExtension
 from articles.text.converter import markdown_converter
 
 # After Python-Markdown's links and short references (130), so a "[1]" that
@@ -120,7 +121,8 @@ def citations_in(text: str) -> list[int]:
     if "[" not in (text or ""):
         return []
     citations = CitationExtension()
-    markdown_converter(citations).convert(text)
+    # Parsed as the page renders it: a "[1]" in a care card's heading is text.
+    markdown_converter(CalloutExtension(), citations).convert(text)
     return [number for numbers in citations.found for number in numbers]
 
 
@@ -153,14 +155,12 @@ def citation_problems(
         missing = sorted({n for n in numbers if not 1 <= n <= reference_count})
         if missing:
             listed = ", ".join(f"[{n}]" for n in missing)
-            has = (
-                f"there are only {reference_count} references"
-                if reference_count
-                else "there are no references"
+            has = {0: "there are no references", 1: "there is only 1 reference"}.get(
+                reference_count, f"there are only {reference_count} references"
             )
             report.refusals.append(
-                f"{where} cites {listed}, but {has}. Add the reference or "
-                "correct the number."
+                f"{where} cites {listed}, but {has}. Add the reference, correct the "
+                "number, or write \\[ for a bracket that is not a citation."
             )
     uncited = [n for n in range(1, reference_count + 1) if n not in cited]
     if uncited:

@@ -56,17 +56,21 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "templat
 MAX_MARKDOWN_LENGTH = 200_000
 
 
-def render_markdown(text: str, *extensions: Extension, cite_ids: str = "cite") -> str:
+def render_markdown(
+    text: str, *extensions: Extension, cite_ids: str | None = "cite"
+) -> str:
     """Render an editor's Markdown to HTML that is safe to show to visitors.
     `extensions` join this one render (the admin preview's image notices,
     articles/text/images.py); the sanitiser still has the last word.
     `cite_ids` starts the ids of this text's citations (articles/text/citations.py),
-    so the body's and each FAQ answer's stay distinct on one page."""
+    so the body's and each FAQ answer's stay distinct on one page; None renders
+    no citations (a site page has no reference list)."""
     if not text:
         return ""
     callouts = CalloutExtension()
-    citations = CitationExtension(prefix=cite_ids)
-    html = markdown_converter(callouts, citations, *extensions).convert(text)
+    citations = CitationExtension(prefix=cite_ids or "cite")
+    cited = [citations] if cite_ids else []
+    html = markdown_converter(callouts, *cited, *extensions).convert(text)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id" and tag == "a":
