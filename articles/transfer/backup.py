@@ -3,7 +3,9 @@
 export_data() writes topics, tags, people, the site's own pages, and each
 article with its working copy, FAQs, takeaways, references, tags, editor's
 related picks, review state, every published version, the review log, the
-draft history and the comments on parts of the text. load_data() puts such a
+draft history and the comments on parts of the text. Left out: readers'
+problem reports (they hold readers' contact details), link checks (the worker
+makes them again), emails and schedules. load_data() puts such a
 file into a database that does not hold any of its articles yet, in one
 transaction: a file that does not fit changes nothing.
 
