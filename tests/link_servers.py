@@ -18,6 +18,7 @@ ROUTES = {
     "/gone": (410, 410, ""),
     "/broken": (500, 500, ""),
     "/no-head": (405, 200, ""),
+    "/head-missing": (404, 200, ""),  # HEAD answered wrongly, GET rightly
     "/robots-away": (403, 403, ""),
 }
 SLOW = "/slow"  # answers after SLOW_SECONDS, past the tests' timeout

@@ -156,7 +156,7 @@ def test_head_comes_first_and_get_only_when_head_is_refused_or_fails(
         "/no-head": ["HEAD", "GET"],
         "/robots-away": ["HEAD", "GET"],
         "/slow": ["HEAD", "GET"],  # each given up after the timeout
-        "/missing": ["HEAD"],
+        "/missing": ["HEAD", "GET"],  # gone only if GET agrees
     }
 
 
@@ -208,7 +208,7 @@ def test_a_failing_link_is_marked_failing_only_after_three_checks_in_a_row(
         assert (check.state, check.failures) == (state, failures)
     assert check.failing_since == first.checked_at
     assert check.detail == "server error (500); 3 checks in a row failed"
-    assert server.requested("/broken") == ["HEAD"] * 3
+    assert server.requested("/broken") == ["HEAD", "GET"] * 3
 
 
 def test_a_failure_keeps_the_state_until_the_third_and_an_answer_resets_it():
@@ -307,7 +307,7 @@ def test_an_address_two_articles_cite_is_asked_for_once(
     first = live_article([url], editor=editor, reviewer=reviewer)
     second = live_article([url, server.url("/ok")], editor=editor, reviewer=reviewer)
     assert link_checks.run()["checked"] == 2
-    assert server.requested("/missing") == ["HEAD"]
+    assert server.requested("/missing") == ["HEAD", "GET"]  # once: one HEAD, one GET
     assert row(first, url).state == row(second, url).state == State.DEAD
 
 
@@ -339,7 +339,8 @@ def test_a_run_checks_a_bounded_batch_never_checked_first(
     live_article([new_one, new_two], editor=editor, reviewer=reviewer)
     assert link_checks.run()["checked"] == 2
     assert server.requested("/ok") == ["HEAD"]  # the first run only
-    assert server.requested("/other-ok") == server.requested("/gone") == ["HEAD"]
+    assert server.requested("/other-ok") == ["HEAD"]
+    assert server.requested("/gone") == ["HEAD", "GET"]
     assert link_checks.run()["checked"] == 1
     assert server.requested("/ok") == ["HEAD", "HEAD"]
 
@@ -565,3 +566,12 @@ def test_a_server_that_drips_its_answer_is_cut_off_after_the_whole_request_limit
     assert answer.detail.startswith(f"no answer within {TIMEOUT:g} s")
     # HEAD, then GET, each cut off after three timeouts: well before the drip ends.
     assert took < 2 * 3 * TIMEOUT + 0.5 < DRIP_SECONDS
+
+
+def test_a_page_whose_server_answers_head_wrongly_is_judged_by_get(server):
+    checker = Checker(
+        user_agent="t", timeout=TIMEOUT, spacing=0, private_addresses=True
+    )
+    answer = checker.check(server.url("/head-missing"))
+    assert (answer.outcome, answer.status) == (OK, 200)
+    assert server.requested("/head-missing") == ["HEAD", "GET"]

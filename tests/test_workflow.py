@@ -628,3 +628,14 @@ def test_restore_brings_back_address_topic_and_byline(editor, draft):
     workflow.restore_draft(draft, first, user=editor)
     draft.refresh_from_db()
     assert (draft.slug, draft.topic_id, draft.author_id) == original
+
+
+def test_a_draft_from_before_references_needed_a_link_can_be_restored(editor, draft):
+    first = draft.revisions.get()
+    first.content["references"] = [{"citation": "NHS leaflet, 2019.", "url": ""}]
+    first.save()
+    edit(draft, editor, short_answer="A different answer.")
+    workflow.restore_draft(draft, first, user=editor)
+    assert [(r.citation, r.url) for r in draft.references.all()] == [
+        ("NHS leaflet, 2019.", "")
+    ]

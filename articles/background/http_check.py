@@ -1,6 +1,7 @@
 """One polite look at a web address, for the link checker (link_checks.py).
 
-HEAD first; GET when a server refuses HEAD (403, 405, 501) or HEAD fails,
+HEAD first; GET when a server refuses HEAD (403, 405, 501), answers it with
+an error (some answer HEAD wrongly: a page is judged only on GET) or HEAD fails,
 reading at most MAX_BODY bytes of the page. Redirects are not followed
 blindly: a permanent one (301, 308) is the answer, since the reference should
 then cite the new address; temporary ones (302, 303, 307) are followed for
@@ -111,7 +112,9 @@ class Checker:
             status, location = self._request("HEAD", url)
         except (OSError, http.client.HTTPException):
             return self._request("GET", url)
-        if status in HEAD_REFUSED:
+        # Some servers answer HEAD wrongly (404, 400, 500) and GET rightly: a
+        # page is judged gone or failing only on what GET says.
+        if status in HEAD_REFUSED or status >= 400:
             return self._request("GET", url)
         return status, location
 

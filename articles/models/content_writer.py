@@ -37,9 +37,13 @@ def with_newlines_normalised(content: dict) -> dict:
     }
 
 
-def write_article(article: Article, content: dict, *, topic, author) -> Article:
+def write_article(
+    article: Article, content: dict, *, topic, author, as_it_was: bool = False
+) -> Article:
     """Set the article's text, address, topic and author byline from `content`,
-    validate and save it, then replace its FAQs, takeaways and references."""
+    validate and save it, then replace its FAQs, takeaways and references
+    (`as_it_was`: a restored draft keeps references from before they needed
+    a link, see write_parts)."""
     content = with_newlines_normalised(content)
     for name in TEXT_FIELDS:
         if name in content:
@@ -57,6 +61,7 @@ def write_article(article: Article, content: dict, *, topic, author) -> Article:
         faqs=content.get("faqs", []),
         key_takeaways=content.get("key_takeaways", []),
         references=content.get("references", []),  # None keeps them
+        as_it_was=as_it_was,
     )
     return article
 
@@ -71,7 +76,8 @@ def write_parts(
 ):
     """Replace the given parts, in order (None keeps that part as it is). A row
     may carry its own "position" (a backup keeps the positions it had);
-    `as_it_was` (a backup) keeps references from before they needed a link."""
+    `as_it_was` (a backup, a restored draft) keeps references from before
+    they needed a link."""
     parts = [
         (FAQ, "faqs", faqs),
         (KeyTakeaway, "key_takeaways", key_takeaways),

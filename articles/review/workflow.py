@@ -340,7 +340,8 @@ def restore_draft(
             "exists; restore the text by hand instead."
         )
     try:
-        write_article(current, content, topic=topic, author=author)
+        # Restoring history: references keep the shape they were saved in.
+        write_article(current, content, topic=topic, author=author, as_it_was=True)
     except ValidationError as error:
         raise TransitionNotAllowed(" ".join(error.messages)) from error
     from_status = current.status
