@@ -4,6 +4,7 @@ answer means for a reference, how politely it asks, which addresses it
 checks and when, and where editors and reviewers see the bad links."""
 
 import datetime
+import ipaddress
 import os
 import socket
 import subprocess
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.admin.source_checks import sources_need_attention
-from articles.background import clock, link_checks
+from articles.background import clock, http_check, link_checks
 from articles.background.http_check import (
     DEAD,
     FAILED,
@@ -575,3 +576,21 @@ def test_a_page_whose_server_answers_head_wrongly_is_judged_by_get(server):
     answer = checker.check(server.url("/head-missing"))
     assert (answer.outcome, answer.status) == (OK, 200)
     assert server.requested("/head-missing") == ["HEAD", "GET"]
+
+
+@pytest.mark.parametrize(
+    "address, private",
+    [
+        ("::ffff:10.0.0.5", True),
+        ("2002:a00:5::1", True),  # 6to4 of 10.0.0.5
+        ("64:ff9b::a00:5", True),  # NAT64 of 10.0.0.5
+        ("64:ff9b::808:808", False),  # NAT64 of 8.8.8.8
+        ("2606:4700::1111", False),
+        ("127.0.0.1", True),
+    ],
+)
+def test_ipv6_addresses_that_wrap_a_private_ipv4_address_count_as_private(
+    address, private
+):
+    peer = http_check.embedded_ipv4(ipaddress.ip_address(address))
+    assert (not peer.is_global) is private

@@ -221,12 +221,28 @@ def judge(status: int) -> Answer:
     return Answer(OK, status)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(peer):
+    """The IPv4 address an IPv6 one stands for (mapped, 6to4, Teredo or NAT64),
+    so "2002:a00:1::1" is judged as the private 10.0.0.1 it reaches."""
+    if isinstance(peer, ipaddress.IPv6Address):
+        if peer.ipv4_mapped:
+            return peer.ipv4_mapped
+        if peer.sixtofour:
+            return peer.sixtofour
+        if peer.teredo:
+            return peer.teredo[1]
+        if peer in NAT64:
+            return ipaddress.IPv4Address(int(peer) & 0xFFFFFFFF)
+    return peer
+
+
 def public_connection(address, timeout, source_address=None):
     """socket.create_connection(), refusing a peer that is not on the internet."""
     sock = socket.create_connection(address, timeout, source_address)
-    peer = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
-    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped:
-        peer = peer.ipv4_mapped
+    peer = embedded_ipv4(ipaddress.ip_address(sock.getpeername()[0].split("%")[0]))
     if not peer.is_global:
         sock.close()
         raise NotChecked(f"not checked: {address[0]} is on a private network")
