@@ -29,7 +29,7 @@ from articles.admin.change_form_context import (
     reviewer_choices,
 )
 from articles.admin.public_changes import CollectsPublicChanges
-from articles.admin.reference_forms import ReferenceInline, citation_report
+from articles.admin.reference_forms import ReferenceInline
 from articles.admin.review_pages import ReviewPages
 from articles.admin.schedule_pages import SchedulePages
 from articles.admin.source_checks import SourcesNeedAttentionFilter
@@ -40,6 +40,7 @@ from articles.models import (
 )
 from articles.publishing import refresh
 from articles.review import schedules, workflow
+from articles.text.citations import citations_of
 from articles.text.images import render_preview
 from articles.transfer import into_drafts as importing
 
@@ -160,7 +161,7 @@ class ArticleAdmin(CollectsPublicChanges, ReviewPages, SchedulePages, admin.Mode
         approved_by = form.instance.approved_by if change else None
         waiting = list(schedules.waiting(form.instance)) if change else []
         article = workflow.record_edit(form.instance, user=request.user)
-        for advice in citation_report(article).advice:
+        for advice in citations_of(article.content()).advice:
             self.message_user(request, advice, messages.WARNING)
         for scheduled in ScheduledChange.objects.filter(
             pk__in=[c.pk for c in waiting], state=ScheduledChange.State.CANCELLED

@@ -13,12 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from articles.admin.article_forms import ArticlePartForm, OrderedPartFormSet
-from articles.models import Article, Reference
+from articles.models import FAQ, Article, Reference
 from articles.text.citations import (
-    CitationReport,
     citation_problems,
     citations_in,
-    citations_of,
 )
 
 
@@ -39,7 +37,7 @@ class ReferenceFormSet(OrderedPartFormSet):
         kept = self.kept_forms()
         texts = [("The body", self.instance.body)]
         faqs = next(
-            (s for s in getattr(self, "siblings", []) if s.model.__name__ == "FAQ"),
+            (s for s in getattr(self, "siblings", []) if s.model is FAQ),
             None,
         )
         if faqs is not None and faqs.is_valid():
@@ -61,7 +59,7 @@ class ReferenceFormSet(OrderedPartFormSet):
         if self.instance.pk is None:
             return []
         saved = Article.objects.get(pk=self.instance.pk)
-        before = [r for r in saved.references.order_by("position")]
+        before = list(saved.references.order_by("position"))
         after = sorted(kept, key=lambda form: form.cleaned_data["position"])
         old_texts = [
             saved.body,
@@ -101,8 +99,3 @@ class ReferenceInline(admin.StackedInline):
     ]
     # A reference typed without a scheme ("www.nhs.uk/...") is a secure web address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-def citation_report(article: Article) -> CitationReport:
-    """The citation check of the saved working copy (its advice follows a save)."""
-    return citations_of(article.content())

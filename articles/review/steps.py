@@ -4,7 +4,7 @@ permission, refuse with a message the admin and commands can show, and log."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from articles.models import Article, Person, ReviewEvent
+from articles.models import Article, Person, ReviewEvent, content_fingerprint
 from articles.models.comments import MAX_COMMENT_LENGTH
 from articles.publishing import refresh
 from articles.review import four_eyes, notices
@@ -105,7 +105,8 @@ def refuse_unpublishable(
         raise TransitionNotAllowed(
             f"{only}; “{article}” is {article.get_status_display().lower()}."
         )
-    if article.approval_hash() != article.approved_content_hash:
+    content = article.approval_content()  # read once: fingerprint and citations
+    if content_fingerprint(content) != article.approved_content_hash:
         raise TransitionNotAllowed(
             "The text changed after it was approved; it needs a new review."
         )
@@ -113,13 +114,14 @@ def refuse_unpublishable(
         reviewer=article.medical_reviewer, author=article.author
     ):
         raise TransitionNotAllowed(conflict)
-    refuse_broken_citations(article)
+    refuse_broken_citations(content)
 
 
-def refuse_broken_citations(article: Article) -> None:
-    """Text citing a reference it does not have is neither approved nor
-    published (the admin form refuses to save it; an import or API may not)."""
-    if refusals := citations_of(article.content()).refusals:
+def refuse_broken_citations(content: dict) -> None:
+    """Text (an article's content) citing a reference it does not have is
+    neither approved nor published (the admin form refuses to save it; an
+    import or a restore may not)."""
+    if refusals := citations_of(content).refusals:
         raise TransitionNotAllowed(" ".join(refusals))
 
 

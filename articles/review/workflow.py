@@ -193,8 +193,9 @@ def approve_medical_review(
     reviewer = steps.reviewer_profile(user)
     if conflict := four_eyes.approval_conflict(current, user):
         raise TransitionNotAllowed(conflict)
-    steps.refuse_broken_citations(current)
-    fingerprint = current.approval_hash()
+    content = current.approval_content()  # read once: citations and fingerprint
+    steps.refuse_broken_citations(content)
+    fingerprint = content_fingerprint(content)
     if seen_content_hash is not None and seen_content_hash != fingerprint:
         raise TransitionNotAllowed(
             "The text changed while you were reviewing it. Read the latest changes "
