@@ -149,6 +149,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+# A PostgreSQL streaming replica that public list pages and search may read
+# once it has caught up (articles/web/replica.py decides; docs/stack.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs DATABASE_URL to name a PostgreSQL "
+            "primary: a replica of the embedded SQLite file is not possible."
+        )
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # A replica that is down costs a list page at most this, then the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["articles.web.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -167,7 +184,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -203,7 +220,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Load balancers probe /healthz over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# nginx's refresh listener asks for the public-content tag over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^_cache/state$"]
 
 # Content-Security-Policy (django-csp) on every response. No page of ours and
 # no admin page has inline script or style: scripts and stylesheets come from
@@ -307,6 +325,13 @@ CACHES = {
         else {},
     }
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that is stopped or stuck costs each page at most this long, then
+    # the page is rendered without the cache (page_cache._cache_call).
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
 # Part of every public page's ETag and cache key: set it to the deploy's
 # commit (or any new value per deploy) so new templates are not answered with
 # 304s or cached pages from the old ones.
@@ -323,6 +348,17 @@ SHARED_CACHE_SECONDS = int(os.environ.get("DJANGO_SHARED_CACHE_SECONDS", "300"))
 # Dotted path of a function called after a change to public content commits,
 # e.g. to purge a CDN or nginx cache (see README, "Caching").
 PUBLIC_PURGE_HOOK = os.environ.get("DJANGO_PUBLIC_PURGE_HOOK", "")
+# For the hook articles.web.edge_cache.refresh_nginx: each nginx's refresh
+# address (deploy/nginx/health.conf), comma-separated, e.g.
+# http://10.0.0.5:8081/_cache/state, and how long to wait for each.
+NGINX_REFRESH_URLS = env_list("DJANGO_NGINX_REFRESH_URLS")
+for _url in NGINX_REFRESH_URLS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.:\[\]-]+/_cache/state", _url):
+        raise ImproperlyConfigured(
+            "DJANGO_NGINX_REFRESH_URLS holds addresses such as "
+            f"http://10.0.0.5:8081/_cache/state, not {_url!r}."
+        )
+NGINX_REFRESH_TIMEOUT = float(os.environ.get("DJANGO_NGINX_REFRESH_TIMEOUT", "1"))
 
 # Background work (articles/background/): jobs are rows in our database, run
 # by `manage.py worker` (django-tasks with its database backend).

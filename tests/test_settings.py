@@ -122,3 +122,20 @@ def test_the_per_process_page_cache_is_bounded(env, limit):
     )
     assert result.returncode == 0, result.stderr
     assert 0 < int(result.stdout) <= limit
+
+
+def test_a_replica_needs_a_postgresql_primary():
+    result = load_settings(
+        DJANGO_DEBUG="true", DATABASE_REPLICA_URL="postgres://cms@10.0.0.6/cms"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL needs DATABASE_URL to name a PostgreSQL" in (
+        result.stderr
+    )
+    primary = "postgres://cms@10.0.0.5/cms"
+    result = load_settings(
+        DJANGO_DEBUG="true",
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URL="postgres://cms@10.0.0.6/cms",
+    )
+    assert result.returncode == 0, result.stderr

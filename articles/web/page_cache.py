@@ -25,7 +25,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import (
@@ -47,10 +47,11 @@ PAGE_PARAMETERS = {"q", "page"}
 logger = logging.getLogger("articles.web.page_cache")
 
 
-def current_state() -> tuple[int, int]:
-    """(generation, changed_us), read on every public request: a fixed SQL
-    statement, since building an ORM query took longer than running it."""
-    with connection.cursor() as cursor:
+def current_state(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
+    """(generation, changed_us), read on every public request from the
+    primary: a fixed SQL statement, since building an ORM query took longer
+    than running it. web/replica.py asks a replica the same question."""
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"SELECT generation, changed_us FROM {PublicState._meta.db_table} "
             "WHERE id = 1"

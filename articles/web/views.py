@@ -26,12 +26,14 @@ from articles.text.images import render_preview
 from articles.text.rendering import MAX_MARKDOWN_LENGTH
 from articles.web import search as article_search
 from articles.web.page_cache import public_page
+from articles.web.replica import list_page
 
 RECENT_ARTICLES_ON_HOME = 12
 TOPIC_PAGE_SIZE = 50
 
 
 @public_page
+@list_page
 def home(request):
     """Topics that have public articles, and the most recently updated questions."""
     topics = Topic.objects.with_public_articles()
@@ -47,6 +49,7 @@ def home(request):
 
 
 @public_page
+@list_page
 def topic_detail(request, slug):
     """A topic and its public questions, a page at a time; a topic with none
     is not a page yet."""
@@ -68,6 +71,7 @@ def topic_detail(request, slug):
 
 
 @public_page
+@list_page
 def person_detail(request, slug):
     """An author's or medical reviewer's profile and the public articles they
     wrote or reviewed; someone with none has no public page."""
@@ -170,6 +174,7 @@ def article_detail(request, slug):
 
 
 @public_page
+@list_page
 def search(request):
     """Search the live articles: /search/?q=words&page=N (see web/search.py)."""
     results = article_search.search_page(
