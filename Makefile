@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres test-browser venv lint clean
+.PHONY: run test test-sqlite test-postgres test-browser test-stack stack venv lint clean
 
 venv: $(VENV)/.installed
 
@@ -32,25 +32,28 @@ run: venv
 # axe-core and the Nu HTML checker), once, on SQLite: the other two legs leave
 # them out. .ci/install-test-tools installs what they need in CI; outside CI a
 # missing Chromium skips that leg loudly (exit code 77 again).
+# And the stack tests (tests/stack: nginx, two gunicorns, Redis, a PostgreSQL
+# replica, two workers; deploy/stack/), once: .ci/install-stack-tools
+# installs Debian's packages in CI; outside CI a missing one skips that leg.
 #
-# Lint first, then the three legs at the same time (a sub-make with -j3): one
+# Lint first, then the four legs at the same time (a sub-make with -j4): one
 # after another they took 16 minutes on a 2-core machine, at once 8
 # (docs/testing.md). --output-sync=target prints each leg's output whole,
 # when that leg ends; --keep-going lets the others finish when one fails, and any
-# failure fails `make test`. A summary of the three (passed, SKIPPED or
+# failure fails `make test`. A summary of the four (passed, SKIPPED or
 # FAILED, and how long each took) comes last. The legs share nothing that
 # could collide: each has its own database (in-memory SQLite, or its own
 # cluster on a free port), pytest cache and tmp_path folder (LEG_PYTEST_OPTS);
 # the proxy and caching tests use free ports and temporary folders; the CI
 # installers take turns at apt-get (.ci/apt-install). See docs/testing.md.
 # MAKE_TEST_JOBS=1 runs the legs one after another (still summarised).
-MAKE_TEST_JOBS ?= 3
-LEGS := test-sqlite test-postgres test-browser
+MAKE_TEST_JOBS ?= 4
+LEGS := test-sqlite test-postgres test-browser test-stack
 test: lint
 	@notes=$$(mktemp -d -t make-test.XXXXXX); \
 	trap 'rm -rf "$$notes"' EXIT; \
 	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM; \
-	echo "=== make test: the three legs run at the same time; each one's output is printed whole when it ends ==="; \
+	echo "=== make test: the four legs run at the same time; each one's output is printed whole when it ends ==="; \
 	started=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -j$(MAKE_TEST_JOBS) --keep-going --output-sync=target \
 		MAKE_TEST_NOTES="$$notes" LEG_NICE="$(if $(filter-out 1,$(MAKE_TEST_JOBS)),nice -n 10)" \
@@ -73,10 +76,11 @@ test: lint
 MAKE_TEST_NOTES ?=
 LEG_NICE ?=
 # $(call leg_start,1-sqlite) and $(call leg_end,1-sqlite,passed)
-LEG_IDS := 1-sqlite 2-postgres 3-browser
-LEG_1-sqlite := leg 1 of 3, SQLite
-LEG_2-postgres := leg 2 of 3, PostgreSQL
-LEG_3-browser := leg 3 of 3, browser
+LEG_IDS := 1-sqlite 2-postgres 3-browser 4-stack
+LEG_1-sqlite := leg 1 of 4, SQLite
+LEG_2-postgres := leg 2 of 4, PostgreSQL
+LEG_3-browser := leg 3 of 4, browser
+LEG_4-stack := leg 4 of 4, stack
 leg_start = $(if $(MAKE_TEST_NOTES),date +%s >"$(MAKE_TEST_NOTES)/$(1).start",true)
 leg_end = $(if $(MAKE_TEST_NOTES),echo "$(LEG_$(1)): $(2) ($$(( $$(date +%s) - $$(cat "$(MAKE_TEST_NOTES)/$(1).start") ))s)" >"$(MAKE_TEST_NOTES)/$(1)",true)
 
@@ -100,17 +104,17 @@ nginx_or_skip = status=0; .ci/install-nginx || status=$$?; \
 test-sqlite: venv
 	@$(call leg_start,1-sqlite)
 	@mkdir -p .pytest_cache/tmp
-	@echo "=== make test, leg 1 of 3: SQLite ==="
+	@echo "=== make test, leg 1 of 4: SQLite ==="
 	@$(call nginx_or_skip,1-sqlite)
-	DATABASE_URL= $(LEG_NICE) $(PY) -m pytest --ignore=tests/browser $(call LEG_PYTEST_OPTS,sqlite) $(PYTEST_ARGS)
+	DATABASE_URL= $(LEG_NICE) $(PY) -m pytest --ignore=tests/browser --ignore=tests/stack $(call LEG_PYTEST_OPTS,sqlite) $(PYTEST_ARGS)
 	@$(call leg_end,1-sqlite,passed)
 
 test-postgres: venv
 	@$(call leg_start,2-postgres)
 	@mkdir -p .pytest_cache/tmp
-	@echo "=== make test, leg 2 of 3: PostgreSQL ==="
+	@echo "=== make test, leg 2 of 4: PostgreSQL ==="
 	@$(call nginx_or_skip,2-postgres)
-	@status=0; .ci/with-postgres $(PY) -m pytest --ignore=tests/browser $(call LEG_PYTEST_OPTS,postgres) $(PYTEST_ARGS) || status=$$?; \
+	@status=0; .ci/with-postgres $(PY) -m pytest --ignore=tests/browser --ignore=tests/stack $(call LEG_PYTEST_OPTS,postgres) $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 77 ]; then \
 		echo "!!! PostgreSQL leg SKIPPED (see the reason above); the other legs run." >&2; \
 		$(call leg_end,2-postgres,SKIPPED (no PostgreSQL server found; the reason is in its output above)); \
@@ -120,7 +124,7 @@ test-postgres: venv
 test-browser: venv
 	@$(call leg_start,3-browser)
 	@mkdir -p .pytest_cache/tmp
-	@echo "=== make test, leg 3 of 3: browser (Chromium, axe-core, Nu HTML checker; SQLite) ==="
+	@echo "=== make test, leg 3 of 4: browser (Chromium, axe-core, Nu HTML checker; SQLite) ==="
 	@status=0; .ci/install-test-tools || status=$$?; \
 	if [ $$status -eq 77 ]; then \
 		echo "!!! Browser leg SKIPPED (see the reason above); the other legs run." >&2; \
@@ -134,6 +138,30 @@ test-browser: venv
 		$(call leg_end,3-browser,passed (PYTEST_ARGS selected no browser test)); \
 	elif [ $$status -ne 0 ]; then exit $$status; \
 	else $(call leg_end,3-browser,passed); fi
+
+test-stack: venv
+	@$(call leg_start,4-stack)
+	@mkdir -p .pytest_cache/tmp
+	@echo "=== make test, leg 4 of 4: stack (nginx, two gunicorns, Redis, PostgreSQL and its replica, two workers) ==="
+	@status=0; PY=$(PY) .ci/install-stack-tools || status=$$?; \
+	if [ $$status -eq 77 ]; then \
+		echo "!!! Stack leg SKIPPED (see the reason above); the other legs run." >&2; \
+		$(call leg_end,4-stack,SKIPPED (Debian's packages missing; the reason is in its output above)); \
+		exit 0; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	echo "DATABASE_URL= $(PY) -m pytest tests/stack -m stack $(call LEG_PYTEST_OPTS,stack) $(PYTEST_ARGS)"; \
+	DATABASE_URL= $(PY) -m pytest tests/stack -m stack $(call LEG_PYTEST_OPTS,stack) $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ] && [ -n "$(strip $(PYTEST_ARGS))" ]; then \
+		echo "Stack leg: PYTEST_ARGS selected no stack test."; \
+		$(call leg_end,4-stack,passed (PYTEST_ARGS selected no stack test)); \
+	elif [ $$status -ne 0 ]; then exit $$status; \
+	else $(call leg_end,4-stack,passed); fi
+
+# The production topology on this machine, with the demo content, until
+# Ctrl-C (deploy/stack/, docs/stack.md); needs Debian's nginx, redis-server,
+# postgresql and openssl.
+stack: venv
+	$(PY) -m deploy.stack $(STACK_ARGS)
 
 # Lint first: ruff (pinned in requirements.txt) checks and format-checks
 # everything but migrations, in seconds, before the long legs start.
@@ -165,3 +193,9 @@ load: venv
 
 load-fault: venv
 	$(PY) bench/load.py --restart-db $(LOAD_ARGS)
+
+# The same load and checks through the stack, with faults: an app server
+# killed and restarted, Redis stopped and started, the replica stopped.
+.PHONY: load-stack
+load-stack: venv
+	$(PY) bench/load.py --stack $(LOAD_ARGS)

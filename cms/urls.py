@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.web import sitemaps
+from articles.web import edge_cache, sitemaps
 from articles.web import views as article_views
 from articles.web.feeds import LatestArticlesFeed
 from articles.web.page_cache import public_page
@@ -18,6 +18,8 @@ handler500 = "cms.reliability.server_error"
 
 urlpatterns = [
     path("healthz", reliability.healthz, name="healthz"),
+    # nginx's page cache asks this for the public-content tag (edge_cache.py).
+    path("_cache/state", edge_cache.public_state, name="public_state"),
     path("admin/", admin.site.urls),
     # Replaces markdownx.urls, which is deliberately not mounted (see settings).
     path(

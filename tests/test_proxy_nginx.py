@@ -4,8 +4,9 @@ forwarding headers change nothing.
 One gunicorn (deploy/gunicorn.conf.py, DJANGO_BEHIND_PROXY=true) behind one
 nginx (deploy/nginx/health.conf), both on free ports of 127.0.0.1, serve the
 whole module. The site file runs as shipped except for the values every
-deployment changes (ports, upstream, certificate paths: site_changes below);
-the snippet holding the header rules, health-proxy.conf, is used unchanged.
+deployment changes (ports, upstream, certificate and cache paths:
+deploy/stack/nginx.py, which the stack uses too); the snippets, the header
+rules in health-proxy.conf among them, are used unchanged.
 gunicorn uses the leg's kind of database: a SQLite file, or on the PostgreSQL
 leg a database of its own on the same server (pytest-django's test_ database
 is left to the other tests, which expect it empty).
@@ -15,11 +16,9 @@ CI=true (make test runs it first); outside CI the module is skipped without
 them, with the reason in pytest's summary, and in CI every test here fails.
 """
 
-import grp
 import http.client
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
@@ -37,6 +36,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+
+from deploy.stack import nginx as nginx_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
@@ -374,73 +375,6 @@ class Nginx:
         return send(self.https_port, target, tls=self.tls, **options)
 
 
-def site_changes(http_port, https_port, upstream_port, cert, key):
-    """(pattern, replacement, times): every change made to the shipped site
-    file. Each must match exactly `times` times, so a reshaped file fails here
-    instead of running half-changed."""
-    return [
-        # The test binds 127.0.0.1 only.
-        (r"[ \t]*listen \[::\]:(?:80|443)\b[^;]*;\n", "", 4),
-        (r"\blisten 80\b", f"listen 127.0.0.1:{http_port}", 2),
-        (r"\blisten 443\b", f"listen 127.0.0.1:{https_port}", 2),
-        (r"\bserver 127\.0\.0\.1:8000;", f"server 127.0.0.1:{upstream_port};", 1),
-        (r"/etc/letsencrypt/live/health\.example/fullchain\.pem", str(cert), 1),
-        (r"/etc/letsencrypt/live/health\.example/privkey\.pem", str(key), 1),
-    ]
-
-
-def write_nginx_config(directory: Path, gunicorn: Gunicorn) -> tuple[int, int, Path]:
-    """The shipped site file and snippet, a self-signed certificate, and a
-    main nginx.conf (the test's stand-in for Debian's /etc/nginx/nginx.conf)
-    keeping everything in `directory`. Returns the HTTP and HTTPS ports and
-    the certificate."""
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-nodes", "-days", "2", "-newkey", "ec"]
-        + ["-pkeyopt", "ec_paramgen_curve:prime256v1", "-subj", f"/CN={SERVER_NAME}"]
-        + ["-addext", f"subjectAltName=DNS:{SERVER_NAME}"]
-        + ["-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
-    http_port, https_port = free_port(), free_port()
-    text = (DEPLOY_DIR / "nginx" / "health.conf").read_text()
-    for pattern, replacement, times in site_changes(
-        http_port, https_port, gunicorn.port, cert, key
-    ):
-        text, made = re.subn(pattern, replacement, text)
-        assert made == times, f"{pattern!r} matched {made} times in health.conf"
-    (directory / "health.conf").write_text(text)
-    # The header rules exactly as shipped: `include snippets/health-proxy.conf`
-    # is relative to the main file's directory, as to /etc/nginx in production.
-    (directory / "snippets").mkdir()
-    (directory / "snippets" / "health-proxy.conf").symlink_to(
-        DEPLOY_DIR / "nginx" / "health-proxy.conf"
-    )
-    # `user` only means something to a master running as root.
-    user = ""
-    if os.geteuid() == 0:
-        nobody = pwd.getpwnam("nobody")
-        user = f"user nobody {grp.getgrgid(nobody.pw_gid).gr_name};\n"
-    temp_paths = "".join(
-        f"    {kind}_temp_path {directory}/{kind}-temp;\n"
-        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    )
-    (directory / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\n"
-        f"pid {directory}/nginx.pid;\n"
-        f"error_log {directory}/error.log notice;\n"
-        "events { worker_connections 64; }\n"
-        "http {\n"
-        f"    access_log {directory}/access.log;\n"
-        f"{temp_paths}"
-        f"    include {directory}/health.conf;\n"
-        "}\n"
-    )
-    return http_port, https_port, cert
-
-
 @pytest.fixture(scope="module")
 def nginx(gunicorn):
     # Not under pytest's tmp_path (0700): as root, nginx's workers run as
@@ -450,15 +384,17 @@ def nginx(gunicorn):
     error_log = directory / "error.log"
     process = None
     try:
-        http_port, https_port, cert = write_nginx_config(directory, gunicorn)
+        # The shipped site file and snippets, as the stack runs them.
+        ports = {name: free_port() for name in ("http", "https", "refresh")}
+        cert = nginx_config.write_config(directory, ports, [gunicorn.port])
+        http_port, https_port = ports["http"], ports["https"]
         with (directory / "stderr.log").open("w") as stderr:
             process = subprocess.Popen(
-                [str(NGINX), "-p", f"{directory}/", "-c", str(directory / "nginx.conf")]
-                + ["-e", str(error_log), "-g", "daemon off;"],
+                nginx_config.command(directory),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
-        waiting, deadline = {http_port, https_port}, time.monotonic() + 10
+        waiting, deadline = set(ports.values()), time.monotonic() + 10
         while waiting:
             if process.poll() is not None:
                 log = error_log.read_text() if error_log.exists() else ""
