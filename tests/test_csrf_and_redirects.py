@@ -133,6 +133,7 @@ PUBLIC_PATHS = {
     "feed": "/feed/",
     "robots": "/robots.txt",
     "healthz": "/healthz",
+    "public_state": "/_cache/state",
 }
 
 

@@ -408,6 +408,7 @@ PUBLIC_URL_NAMES = {
     "feed",
     "robots",
     "healthz",
+    "public_state",
 }
 
 

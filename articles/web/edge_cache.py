@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpResponse
 
 from articles.web import page_cache
@@ -31,10 +32,17 @@ TAG_HEADER = "X-Public-Tag"
 def public_state(request):
     """The tag every public page's ETag and cache key are made from. It says
     no more than any page's ETag, so it needs no protection; nginx hides it
-    from visitors (the location is internal)."""
-    tag, _, _ = page_cache._validators()
+    from visitors (the location is internal).
+
+    With the database down it still answers 200, with no tag: nginx turns
+    any other status into a 500 for the visitor, and without a tag it
+    neither keeps nor serves a cached page, so the visitor gets the app's
+    friendly 503."""
     response = HttpResponse(b"", content_type="text/plain")
-    response[TAG_HEADER] = tag
+    try:
+        response[TAG_HEADER] = page_cache._validators()[0]
+    except DatabaseError as error:
+        logger.warning("No public-content tag for nginx: %s", error)
     response["Cache-Control"] = "no-store"
     return response
 
