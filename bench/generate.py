@@ -418,15 +418,16 @@ class FastRenderer:
         self.split[body] = (item["intro"], item["body_index"])
         return body
 
-    def __call__(self, text: str) -> str:
-        if text in self.split:
+    def __call__(self, text: str, **options) -> str:
+        if text in self.split and not options:
             intro, index = self.split[text]
             if index not in self.shared:
                 self.shared[index] = render_markdown(self.content.bodies[index])
             return f"{render_markdown(intro)}\n{self.shared[index]}"
-        if text not in self.memo:
-            self.memo[text] = render_markdown(text)
-        return self.memo[text]
+        key = (text, *sorted(options.items()))
+        if key not in self.memo:
+            self.memo[key] = render_markdown(text, **options)
+        return self.memo[key]
 
     def check(self, items: list[dict]) -> None:
         """The shortcut must give exactly what render_markdown gives."""
