@@ -14,7 +14,7 @@ from django.urls import reverse
 from articles.models import Article, ArticlePage, PublicState
 from articles.review import workflow
 from articles.transfer.backup import export_data
-from tests.factories import ArticleFactory, make_published, make_reviewer
+from tests.factories import ArticleFactory, make_published, make_reviewer, republish
 from tests.forms import form_data
 from tests.tasks import run_queued_tasks
 from tests.test_admin import ADD_URL, CHANGELIST_URL, NO_INLINES, new_article_data
@@ -98,6 +98,24 @@ def test_create_submit_approve_publish_over_http_refreshes_once(
         assert "Is herbal tea healthy?" in (
             ArticlePage.objects.get(article=neighbour).content_html
         )
+
+
+def test_pages_linking_to_a_republished_article_show_its_new_question_at_once(
+    editor, reviewer, neighbours, counted
+):
+    renamed = neighbours.get(title="Is tea healthy?")
+    others = list(neighbours.exclude(pk=renamed.pk))
+    assert all(renamed.title in stored_page(other) for other in others)
+    republish(renamed, editor=editor, reviewer=reviewer, title="Is tea good for me?")
+    # No worker has run: the pages that link to it were stored by the publish.
+    assert counted() == (1, 1)
+    for other in others:
+        assert "Is tea good for me?" in stored_page(other)
+        assert "Is tea healthy?" not in stored_page(other)
+
+
+def stored_page(article) -> str:
+    return ArticlePage.objects.get(article=article).content_html
 
 
 def test_a_withdrawal_over_http_refreshes_once(client, editor, neighbours, counted):

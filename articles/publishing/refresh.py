@@ -11,8 +11,9 @@ loader) only say what changed: `published`, `withdrawn`, `rereviewed`,
    articles that should now link to a new article, or lost a link to a
    withdrawn one) get theirs from the task worker (`relink_neighbours`);
 3. the stored page of every article whose page shows something that changed,
-   including every page that linked to a withdrawn article: no page links to
-   it once the withdrawal commits;
+   including every page that linked to a withdrawn article (no page links to
+   it once the withdrawal commits) or links to a republished one (its new
+   question shows everywhere from the commit on);
 4. the public-content counter, moved on once (page cache keys, ETags and
    Last-Modified derive from it). It moves first: its row lock makes
    concurrent changes (a request and the worker) run one after the other, so
@@ -154,6 +155,10 @@ def _relink(changes: Changes) -> set[int]:
     ):
         related.compute_links(article)
     if changes.published:
+        # Pages that already link to a republished article show its new
+        # question from the commit on; which pages should link to it is
+        # the worker's to decide.
+        to_store |= related.linking_to(changes.published)
         later |= related.neighbour_ids(changes.published)
         later |= set(
             RelatedPick.objects.filter(target_id__in=changes.published).values_list(

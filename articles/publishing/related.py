@@ -183,15 +183,21 @@ def compute_links(article: Article) -> None:
     RelatedLink.objects.bulk_create(links)
 
 
+def linking_to(article_ids: set[int]) -> set[int]:
+    """Articles whose pages link to these articles now."""
+    return set(
+        RelatedLink.objects.filter(target_id__in=article_ids).values_list(
+            "article_id", flat=True
+        )
+    )
+
+
 def neighbour_ids(article_ids: set[int]) -> set[int]:
     """Articles that link to these articles, or that they link to."""
-    pointing = RelatedLink.objects.filter(target_id__in=article_ids).values_list(
-        "article_id", flat=True
-    )
     pointed = RelatedLink.objects.filter(article_id__in=article_ids).values_list(
         "target_id", flat=True
     )
-    return set(pointing) | set(pointed)
+    return linking_to(article_ids) | set(pointed)
 
 
 def remove_links(article_id: int) -> set[int]:
