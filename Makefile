@@ -198,4 +198,4 @@ load-fault: venv
 # killed and restarted, Redis stopped and started, the replica stopped.
 .PHONY: load-stack
 load-stack: venv
-	$(PY) bench/load.py --stack $(LOAD_ARGS)
+	$(PY) bench/load_stack.py $(LOAD_ARGS)

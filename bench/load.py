@@ -229,17 +229,53 @@ def prepare_watched(count: int) -> list[str]:
     return watched_slugs()
 
 
+def visitor_urls(slugs) -> tuple[list[str], list[float]]:
+    """The pages visitors ask for, and how often: the watched articles, other
+    articles, their topics, searches (one that finds the watched ones), home."""
+    from django.db import connection
+
+    from articles.models import ArticleVersion
+
+    others = list(
+        ArticleVersion.objects.live()
+        .exclude(slug__in=slugs)
+        .values_list("slug", "topic__slug")[:50]
+    )
+    topics = sorted(
+        {t for _, t in others[:5]}
+        | set(
+            ArticleVersion.objects.live()
+            .filter(slug__in=slugs)
+            .values_list("topic__slug", flat=True)
+        )
+    )
+    connection.close()
+    urls = [f"/questions/{s}/" for s in slugs] + [f"/questions/{s}/" for s, _ in others]
+    urls += [f"/topics/{t}/" for t in topics] + [
+        f"/search/?q={SEARCH_WORD}",
+        "/search/?q=sleep",
+        "/",
+    ]
+    weights = [40 / len(slugs)] * len(slugs) + [20 / len(others)] * len(others)
+    weights += [15 / len(topics)] * len(topics) + [6, 4, 15]  # fmt: skip
+    return urls, weights
+
+
 # The visitors ----------------------------------------------------------------
 
 
-async def fetch(port: int, path: str, timeout: float) -> tuple[int, str]:
-    """One GET on a new connection (gunicorn's sync workers close each one)."""
+async def fetch(port: int, path: str, timeout: float, tls=None, host=HOST):
+    """(status, body) of one GET on a new connection (gunicorn's sync
+    workers close each one); over HTTPS for `host` when given a TLS context."""
     reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(HOST, port), timeout
+        asyncio.open_connection(
+            HOST, port, ssl=tls, server_hostname=host if tls else None
+        ),
+        timeout,
     )
     try:
         writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
             "Accept-Encoding: identity\r\n\r\n".encode()
         )
         await writer.drain()
@@ -251,7 +287,9 @@ async def fetch(port: int, path: str, timeout: float) -> tuple[int, str]:
     return status, body.decode("utf-8", "replace")
 
 
-async def visitors(port, urls, weights, connections, duration, timeout):
+async def visitors(port, urls, weights, connections, duration, timeout, **tls):
+    """(started, ended, path, status, note, markers) of every request made by
+    `connections` visitors, each asking for one page after another."""
     results = []
     stop_at = time.time() + duration
     rng = random.Random(1)
@@ -261,7 +299,7 @@ async def visitors(port, urls, weights, connections, duration, timeout):
             path = rng.choices(urls, weights)[0]
             started = time.time()
             try:
-                status, body = await fetch(port, path, timeout)
+                status, body = await fetch(port, path, timeout, **tls)
             except (TimeoutError, OSError, IndexError, ValueError) as error:
                 results.append(
                     (started, time.time(), path, -1, type(error).__name__, ())
@@ -363,9 +401,6 @@ def percentile(values, fraction):
 
 
 def report(args, results, events, problems, outage, recovery, setup):
-    durations = [ended - started for started, ended, *_ in results]
-    statuses = Counter(status for _, _, _, status, _, _ in results)
-    kinds = Counter(e["kind"] for e in events)
     lines = [
         f"# Load test{' with a PostgreSQL restart' if args.restart_db else ''}",
         "",
@@ -376,19 +411,7 @@ def report(args, results, events, problems, outage, recovery, setup):
         f"{args.articles} published articles; the editor published and withdrew "
         f"{args.watched} watched articles in turn, each state kept {args.hold} s.",
         "",
-        "| figure | value |",
-        "|---|---:|",
-        f"| requests | {len(results):,} |",
-        f"| requests/s | {len(results) / args.duration:,.0f} |",
-        f"| latency p50 / p95 / p99 / max | {percentile(durations, .5) * 1000:.0f} / "
-        f"{percentile(durations, .95) * 1000:.0f} / {percentile(durations, .99) * 1000:.0f} / "
-        f"{max(durations, default=0) * 1000:.0f} ms |",
-        f"| over {args.max_seconds:g} s | {sum(d > args.max_seconds for d in durations)} |",
-        "| answers | " + ", ".join(f"{s if s != -1 else 'no answer'}: {n:,}" for s, n in sorted(statuses.items())) + " |",
-        f"| publishes / withdrawals committed | {kinds['published']} / {kinds['withdrawn']} |",
-        f"| editor steps retried after a database error | {kinds['error']} |",
-        f"| answers checked for mixed or withdrawn versions | "
-        f"{sum(status in (200, 410) for _, _, _, status, _, _ in results):,} |",
+        *figures(args, results, events),
     ]  # fmt: skip
     if outage:
         lines.append(
@@ -406,14 +429,37 @@ def report(args, results, events, problems, outage, recovery, setup):
             "| first good answer after the restart | "
             + (f"{recovery:.2f} s |" if recovery is not None else "never |")
         )
-    lines += [
-        "",
-        f"**{'FAILED' if problems else 'Passed'}**: {len(problems)} problems.",
-    ]
+    return "\n".join(lines + verdict(problems)) + "\n"
+
+
+def verdict(problems) -> list[str]:
+    lines = ["", f"**{'FAILED' if problems else 'Passed'}**: {len(problems)} problems."]
     if problems:
         shown = Counter(problems).most_common(20)
         lines += [""] + [f"- {p} (x{n})" for p, n in shown]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def figures(args, results, events) -> list[str]:
+    """The table of what the visitors met and what the editor did."""
+    durations = [ended - started for started, ended, *_ in results]
+    statuses = Counter(status for _, _, _, status, _, _ in results)
+    kinds = Counter(e["kind"] for e in events)
+    return [
+        "| figure | value |",
+        "|---|---:|",
+        f"| requests | {len(results):,} |",
+        f"| requests/s | {len(results) / args.duration:,.0f} |",
+        f"| latency p50 / p95 / p99 / max | {percentile(durations, .5) * 1000:.0f} / "
+        f"{percentile(durations, .95) * 1000:.0f} / {percentile(durations, .99) * 1000:.0f} / "
+        f"{max(durations, default=0) * 1000:.0f} ms |",
+        f"| over {args.max_seconds:g} s | {sum(d > args.max_seconds for d in durations)} |",
+        "| answers | " + ", ".join(f"{s if s != -1 else 'no answer'}: {n:,}" for s, n in sorted(statuses.items())) + " |",
+        f"| publishes / withdrawals committed | {kinds['published']} / {kinds['withdrawn']} |",
+        f"| editor steps retried after a database error | {kinds['error']} |",
+        f"| answers checked for mixed or withdrawn versions | "
+        f"{sum(status in (200, 410) for _, _, _, status, _, _ in results):,} |",
+    ]  # fmt: skip
 
 
 # Running ---------------------------------------------------------------------
@@ -454,30 +500,7 @@ def main(argv=None) -> int:
     postgres = f"{number // 10000}.{number % 100}"
     connection.close()
 
-    from articles.models import ArticleVersion
-
-    others = list(
-        ArticleVersion.objects.live()
-        .exclude(slug__in=slugs)
-        .values_list("slug", "topic__slug")[:50]
-    )
-    topics = sorted(
-        {t for _, t in others[:5]}
-        | set(
-            ArticleVersion.objects.live()
-            .filter(slug__in=slugs)
-            .values_list("topic__slug", flat=True)
-        )
-    )
-    connection.close()
-    urls = [f"/questions/{s}/" for s in slugs] + [f"/questions/{s}/" for s, _ in others]
-    urls += [f"/topics/{t}/" for t in topics] + [
-        f"/search/?q={SEARCH_WORD}",
-        "/search/?q=sleep",
-        "/",
-    ]
-    weights = [40 / len(slugs)] * len(slugs) + [20 / len(others)] * len(others)
-    weights += [15 / len(topics)] * len(topics) + [6, 4, 15]  # fmt: skip
+    urls, weights = visitor_urls(slugs)
 
     server = Server(args.workers, env, scratch / "gunicorn.log")
     events_path = scratch / "events.jsonl"
