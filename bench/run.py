@@ -94,6 +94,14 @@ def parse_args(argv):
         help="only these rows, comma-separated: article, rotate, topic, home, "
         "search, sitemap, section, 304 (default: all)",
     )
+    parser.add_argument(
+        "--stack",
+        choices=["auto", "off"],
+        default="auto",
+        help="auto (the default): also measure the article page through the "
+        "stack's nginx on PostgreSQL (bench/stack_rows.py) when nginx, "
+        "redis-server and postgresql are installed; off: skip it",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--tag",
@@ -209,9 +217,11 @@ class Wrk:
             .strip()
         )
 
-    def run(self, port, paths, seconds, headers=()) -> dict:
+    def run(self, port, paths, seconds, headers=(), base=None, prelude="") -> dict:
+        """wrk on http://127.0.0.1:port, or on `base` (a scheme and host);
+        `prelude` is Lua run before the script's own."""
         script = self.scratch / "bench.lua"
-        script.write_text(LUA % {"paths": lua_list(paths)})
+        script.write_text(prelude + LUA % {"paths": lua_list(paths)})
         command = [
             self.binary,
             f"-t{self.args.threads}",
@@ -225,7 +235,7 @@ class Wrk:
         ]
         for header in headers:
             command += ["-H", header]
-        command.append(f"http://{HOST}:{port}{paths[0]}")
+        command.append(f"{base or f'http://{HOST}:{port}'}{paths[0]}")
         done = subprocess.run(command, capture_output=True, text=True)
         line = next(
             (x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None
@@ -718,6 +728,12 @@ class Run:
             self.server = None
         busy.append(busy_cpu())
         facts["busy"] = busy
+        facts["stack"] = {"skipped": "--stack off"}
+        if args.stack != "off":
+            from bench import stack_rows
+
+            say("bench: the stack (nginx, gunicorn, Redis, PostgreSQL)")
+            facts["stack"] = stack_rows.measure(args, wrk, say)
 
         report = Report(
             args,
@@ -959,6 +975,7 @@ class Report:
             "",
             *self.targets(),
             "",
+            *self.stack_section(),
             "## Gunicorn worker memory (RSS)",
             "",
         ]
@@ -1009,6 +1026,54 @@ class Report:
         if a.env:
             lines += ["", "App environment: " + ", ".join(f"`{e}`" for e in a.env)]
         return "\n".join(lines) + "\n"
+
+    def stack_section(self) -> list[str]:
+        stack = self.facts["stack"]
+        lines = ["## Through nginx (the stack, PostgreSQL)", ""]
+        if "skipped" in stack:
+            return lines + [f"Not measured: {stack['skipped']}.", ""]
+        ceiling = stack["rows"][0]["stats"]["rps"]
+        lines += [
+            f"deploy/stack/ with one app server ({self.args.workers} sync workers, "
+            "Redis page cache) behind nginx over HTTPS (keep-alive), "
+            f"{stack['bytes']:,} bytes of page; the same wrk settings. After "
+            f"the rows nginx answered the article page with X-Cache: "
+            f"{stack['cache_status']}.",
+            "",
+            "| Row | req/s | × static ceiling | p50 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in stack["rows"]:
+            stats = row["stats"]
+            lines.append(
+                f"| {row['label']} | {number(stats['rps'])} | "
+                f"{stats['rps'] / ceiling:.2f} | {stats['p50_us'] / 1000:.1f} | "
+                f"{stats['p99_us'] / 1000:.1f} | {stats['error_count']} |"
+            )
+        through = stack["rows"][1]["stats"]["rps"] / ceiling
+        withdrawal = stack["withdrawal"]
+        served = [s for s in withdrawal["served_after_commit"] if s is not None]
+        gone = [g for g in withdrawal["gone_after_commit"] if g is not None]
+        count = len(withdrawal["gone_after_commit"])
+        lines += [
+            "",
+            f"- Target: through nginx's cache ≥ 0.5 × the static ceiling: "
+            f"{through:.2f}, {'met' if through >= 0.5 else '**not met**'}.",
+            f"- Withdrawal through nginx ({count} articles, a visitor asking "
+            "again and again): requests that started after the commit and "
+            f"still got the page: {len(served)}"
+            + (f" (the latest {max(served) * 1000:.0f} ms after)" if served else "")
+            + "; the first 410 started at most "
+            + (
+                f"{max(gone) * 1000:.0f} ms after the commit (negative: before "
+                "the editor's step returned)"
+                if len(gone) == count
+                else "**never** for some"
+            )
+            + f" (target: within 1 s: {'met' if len(gone) == count and max(gone) < 1 else '**not met**'}).",
+            "",
+        ]  # fmt: skip
+        return lines
 
     def targets(self) -> list[str]:
         def find(key, mode):

@@ -22,6 +22,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from http.client import HTTPConnection, HTTPSConnection
 from pathlib import Path
@@ -345,6 +346,27 @@ class Stack:
             return answer.status, dict(answer.getheaders()), answer.read()
         finally:
             connection.close()
+
+    def answers_during(self, path: str, action, settle: float = 1.5):
+        """(what `action()` returned, [(started, status)]) of a visitor
+        asking for `path` through nginx again and again, one request after
+        another, while `action` runs and for `settle` seconds after."""
+        answers, stop = [], threading.Event()
+
+        def visit():
+            while not stop.is_set():
+                started = time.time()
+                answers.append((started, self.get(path)[0]))
+
+        visitor = threading.Thread(target=visit)
+        visitor.start()
+        try:
+            result = action()
+            time.sleep(settle)
+        finally:
+            stop.set()
+            visitor.join()
+        return result, answers
 
 
 class LoopbackHTTPS(HTTPSConnection):

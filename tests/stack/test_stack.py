@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import threading
 import time
 import uuid
 
@@ -100,23 +99,12 @@ def test_without_the_purge_hook_a_withdrawal_still_ends_within_a_second(stack, s
     page = f"/questions/{slug}/"
     stack.get(page)
     assert stack.get(page)[1]["X-Cache"] == "HIT"
-    answers = []
-    stop = threading.Event()
 
-    def visitor():
-        while not stop.is_set():
-            started = time.time()
-            answers.append((started, stack.get(page)[0]))
-
-    thread = threading.Thread(target=visitor)
-    thread.start()
-    try:
+    def change():
         started = withdraw(stack, slug, DJANGO_PUBLIC_PURGE_HOOK="")
-        committed_by = time.time()
-        time.sleep(1.5)
-    finally:
-        stop.set()
-        thread.join()
+        return started, time.time()
+
+    (started, committed_by), answers = stack.answers_during(page, change)
     assert answers[-1][1] == 410
     served_after = [at for at, status in answers if status == 200 and at > started]
     last_served = max(served_after, default=started)
