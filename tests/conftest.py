@@ -28,6 +28,22 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"Database used for this run: {describe_database()}")
 
 
+def pytest_collection_modifyitems(items):
+    """A transactional test that flushes without serialized_rollback lets
+    post_migrate recreate the content types, and every later
+    serialized_rollback test then fails at setup on duplicate rows.
+    Refuse such a test before anything runs."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, "
+                "serialized_rollback=True) so the flush keeps content types"
+            )
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hash only costs time here."""

@@ -10,7 +10,7 @@ from articles.text.rendering import render_markdown
 from bench.generate import generate
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_generated_versions_hold_exactly_what_the_renderer_makes():
     generate(6, seed=3, workflow_count=1, say=lambda message: None)
     versions = list(ArticleVersion.objects.live())
