@@ -3,7 +3,8 @@
 Every article looks like a real one in size and shape: a question title, a
 one- or two-sentence short answer, a Markdown body of about 1,200 words (## and
 ### headings, a numbered and a bulleted list, a table of studies), 5 FAQs, 5 key
-takeaways, 3 references, 2 or 3 tags, a topic (about 100 articles per topic),
+takeaways, 3 references, 2 or 3 tags (the first one follows the subject), a
+topic shared by the subject's articles (about 100 articles per topic),
 an author and a reviewer byline, and published, with related links computed.
 
 Publishing one article through articles.review.workflow costs a draft revision, three
@@ -27,7 +28,7 @@ articles the rows are written the same way in bulk instead:
   (so that it does not do it during the measurements).
 
 Markdown is rendered once per distinct text: bodies are an article's own
-opening paragraph followed by one of a few dozen shared bodies, and the HTML of
+opening paragraph followed by its subject's shared body, and the HTML of
 the whole is the HTML of the two parts (checked against render_markdown on a
 sample). FAQ answers come from a shared pool.
 """
@@ -70,7 +71,6 @@ from articles.review import roles, workflow
 from articles.text.rendering import render_markdown
 
 ARTICLES_PER_TOPIC = 100
-SHARED_BODIES = 40
 FAQ_ANSWERS = 80
 BATCH = 500
 # The article whose page the benchmark measures, and the word it searches for.
@@ -327,6 +327,17 @@ def _titles(rng: random.Random, count: int) -> list[tuple[str, str]]:
     return titles
 
 
+def _tags(rng: random.Random, subject: str) -> list[int]:
+    own = SUBJECTS.index(subject) % len(TAGS)
+    others = [n for n in range(len(TAGS)) if n != own]
+    return [own, *rng.sample(others, rng.choice((1, 2)))]
+
+
+def topic_of(topics: list, subject: str):
+    """Articles about one subject share a topic, as on a real site."""
+    return topics[SUBJECTS.index(subject) % len(topics)]
+
+
 def _reference(rng: random.Random, number: int) -> dict:
     first, second = rng.sample(SURNAMES, 2)
     year = 2008 + rng.randrange(17)
@@ -346,7 +357,7 @@ class Content:
         rng = random.Random(seed)
         self.bodies = [
             _shared_body(random.Random(seed * 1000 + k), k)
-            for k in range(SHARED_BODIES)
+            for k in range(len(SUBJECTS))
         ]
         self.faq_answers = []
         for k in range(FAQ_ANSWERS):
@@ -373,9 +384,7 @@ class Content:
             )
             faqs = [
                 {
-                    "question": _question(
-                        rng, rng.choice(QUESTIONS), rng.choice(SUBJECTS)
-                    ),
+                    "question": _question(rng, rng.choice(QUESTIONS), subject),
                     "answer": rng.choice(self.faq_answers),
                 }
                 for _ in range(5)
@@ -391,11 +400,13 @@ class Content:
                         "See a doctor if symptoms are severe or keep coming back."
                     ),
                     "intro": intro,
-                    "body_index": rng.randrange(SHARED_BODIES),
+                    # Articles about one subject share a body (and so words).
+                    "body_index": SUBJECTS.index(subject),
                     "faqs": faqs,
                     "key_takeaways": rng.sample(self.takeaways, 5),
                     "references": rng.sample(self.references, 3),
-                    "tags": rng.sample(range(len(TAGS)), rng.choice((2, 3))),
+                    # The first tag follows the subject, as an editor's would.
+                    "tags": _tags(rng, subject),
                 }
             )
 
@@ -517,44 +528,33 @@ def _topics(count: int) -> list[Topic]:
     )
 
 
-class _Candidate:
-    """What related.compute_links reads of a candidate, precomputed once."""
-
-    __slots__ = ("pk", "topic_id", "tags", "profile", "title_words", "newest")
-
-    def __init__(self, article):
-        version = article.live_version
-        self.pk = article.pk
-        self.topic_id = article.topic_id
-        self.tags = frozenset(tag.pk for tag in article.tags.all())
-        self.profile = frozenset(related._profile(version))
-        self.title_words = frozenset(related.words(version.title))
-        self.newest = -version.published_at.timestamp()
+def _candidate(article) -> related.Candidate:
+    version = article.live_version
+    return related.Candidate(
+        pk=article.pk,
+        topic_id=article.topic_id,
+        tag_ids=frozenset(tag.pk for tag in article.tags.all()),
+        terms=version.relevance_terms,
+        title_words=frozenset(related.words(version.title)),
+        published_at=version.published_at,
+    )
 
 
-def _similarity(a, b) -> float:
-    """related.similarity, with the union's size counted instead of built."""
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return shared / (len(a) + len(b) - shared)
-
-
-def _related_rows(pool: list[_Candidate], faqs: dict, picks: dict) -> list:
+def _related_rows(pool: list, faqs: dict, picks: dict) -> list:
     """The RelatedLink rows related.compute_links stores for every article of
     `pool` (most recent first), computed in memory: the same candidates in the
-    same order (related._candidates), the same scores and the same FAQ links."""
+    same order (related._candidates), chosen by related.choose_links."""
     limit = related.CANDIDATE_LIMIT
     topics: dict[int, list[int]] = {}
     tags: dict[int, list[int]] = {}
     for n, c in enumerate(pool):  # positions in the pool, most recent first
         topics.setdefault(c.topic_id, []).append(n)
-        for tag in c.tags:
+        for tag in c.tag_ids:
             tags.setdefault(tag, []).append(n)
     public = {c.pk for c in pool}
     rows = []
     for me in pool:
-        sharing_a_tag = heapq.merge(*(tags[tag] for tag in me.tags))
+        sharing_a_tag = heapq.merge(*(tags[tag] for tag in me.tag_ids))
         found = {}
         # The same topic, then a shared tag, then any: newest first, each
         # group at most `limit` articles other than `me`.
@@ -568,57 +568,17 @@ def _related_rows(pool: list[_Candidate], faqs: dict, picks: dict) -> list:
                 taken += 1
                 if taken == limit:
                     break
-        candidates = list(found.values())
-
-        picked = [t for t in picks.get(me.pk, []) if t in public][: related.MAX_LINKS]
-        for position, target in enumerate(picked, start=1):
-            rows.append(
-                RelatedLink(
-                    article_id=me.pk, target_id=target, kind="picked", position=position
-                )
-            )
-        scored = sorted(
-            (
-                (
-                    -(
-                        2.0 * (other.topic_id == me.topic_id)
-                        + 1.5 * len(me.tags & other.tags)
-                        + 6.0 * _similarity(me.profile, other.profile)
-                    ),
-                    other.newest,
-                    other,
-                )
-                for other in candidates
-            ),
-            key=lambda item: item[:2],
-        )
-        computed = [other for _, _, other in scored if other.pk not in picked]
-        for position, other in enumerate(
-            computed[: related.MAX_LINKS - len(picked)], start=len(picked) + 1
-        ):
+        picked = [t for t in picks.get(me.pk, []) if t in public]
+        for link in related.choose_links(me, list(found.values()), picked, faqs[me.pk]):
             rows.append(
                 RelatedLink(
                     article_id=me.pk,
-                    target_id=other.pk,
-                    kind="computed",
-                    position=position,
+                    target_id=link.target_id,
+                    kind=link.kind,
+                    position=link.position,
+                    faq_number=link.faq_number,
                 )
             )
-        asks = {}
-        for other in candidates:  # the first candidate asking each question
-            asks.setdefault(other.title_words, other)
-        for number, question in enumerate(faqs[me.pk], start=1):
-            target = asks.get(question)
-            if target is not None:
-                rows.append(
-                    RelatedLink(
-                        article_id=me.pk,
-                        target_id=target.pk,
-                        kind="faq",
-                        position=number,
-                        faq_number=number,
-                    )
-                )
     return rows
 
 
@@ -633,7 +593,7 @@ def _related_links(say) -> None:
         .prefetch_related("tags")
     )  # fmt: skip
     articles.sort(key=lambda a: (a.live_version.content_updated_at, a.pk), reverse=True)
-    pool = [_Candidate(article) for article in articles]
+    pool = [_candidate(article) for article in articles]
     faqs = {
         a.pk: [frozenset(related.words(f["question"])) for f in a.live_version.faqs]
         for a in articles
@@ -697,7 +657,9 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
     with timer.phase(f"articles, FAQs, takeaways, references ({bulk_count:,})"):
         with transaction.atomic():
             editor, authors, reviewers = _people()
-            topics = _topics(max(1, round(count / ARTICLES_PER_TOPIC)))
+            topics = _topics(
+                max(1, min(len(SUBJECTS), round(count / ARTICLES_PER_TOPIC)))
+            )
             tags = Tag.objects.bulk_create(
                 Tag(name=name, slug=slugify(name)) for name in TAGS
             )
@@ -712,7 +674,7 @@ def generate(count: int, *, seed: int = 1, workflow_count: int = 5, say=print) -
                         short_answer=item["short_answer"],
                         body=body,
                         body_html=renderer(body),
-                        topic=topics[index % len(topics)],
+                        topic=topic_of(topics, item["subject"]),
                         author=authors[index % len(authors)],
                         medical_reviewer=reviewer,
                     )
@@ -830,6 +792,7 @@ def _publish_in_bulk(content, articles, editor, reviewers, count) -> None:
     now = timezone.now()
     span = datetime.timedelta(days=3 * 365)
     reviewer_users = {person.pk: person.user for person in reviewers}
+    phrases = related.synonym_phrases()
     versions, revisions, events = [], [], []
     for index, article in enumerate(articles):
         published_at = now - span * (count - index) / count
@@ -852,6 +815,7 @@ def _publish_in_bulk(content, articles, editor, reviewers, count) -> None:
         version.next_review_due = add_months(
             last_reviewed, article.review_interval_months
         )
+        version.relevance_terms = related.profile_of(version, phrases)
         versions.append(version)
         # What the reviewer approved: the content and its (empty) update note,
         # the shape of Article.approval_content().
@@ -938,7 +902,7 @@ def workflow_publish(
             slug=item["slug"],
             short_answer=item["short_answer"],
             body=content.body(item),
-            topic=topics[index % len(topics)],
+            topic=topic_of(topics, item["subject"]),
             author=authors[index % len(authors)],
         )
         for position, faq in enumerate(item["faqs"], start=1):

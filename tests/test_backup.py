@@ -20,10 +20,12 @@ from articles.models import (
     RelatedPick,
     ReviewEvent,
     SitePage,
+    SynonymGroup,
     Tag,
     Topic,
 )
 from articles.models.site_pages import ensure_site_pages
+from articles.publishing import refresh
 from articles.review import bylines, comments, workflow
 from articles.transfer import backup, backup_load
 from tests.factories import (
@@ -92,6 +94,7 @@ def varied_content(editor, reviewer):
     # Tags, an editor's related pick and an edited site page come back too.
     live.tags.set([Tag.objects.create(slug="sleep", name="Sleep")])
     RelatedPick.objects.create(article=live, target=rereviewed, position=1)
+    refresh.links_changed(live)  # as the article admin does on saving them
     policy = SitePage.objects.get(slug="editorial-policy")
     policy.body = "Our own edited policy: every answer is reviewed by a clinician."
     policy.save()
@@ -124,6 +127,7 @@ def wipe_everything():
     Person.objects.all().delete()
     Topic.objects.all().delete()
     Tag.objects.all().delete()
+    SynonymGroup.objects.all().delete()
     get_user_model().objects.all().delete()
     # A new database: migrate creates the site pages with their starting text.
     SitePage.objects.all().delete()
@@ -165,6 +169,10 @@ def test_export_then_load_into_an_empty_database_reproduces_everything(
     assert "and 2 site pages." in output
     assert "Our own edited policy" in json.dumps(after)
     assert after["tags"] == [{"slug": "sleep", "name": "Sleep"}]
+    assert (
+        "hypertension = high blood pressure = raised blood pressure"
+        in (after["synonym_groups"])
+    )
 
 
 def public_site(client) -> dict[str, bytes]:
@@ -300,6 +308,23 @@ def test_a_file_broken_half_way_loads_nothing(varied_content, tmp_path):
         0,
         0,
     )
+
+
+@pytest.mark.parametrize(
+    "group, message",
+    [(["shingles"], "at least two"), ([3], "must be text")],
+)
+def test_a_bad_synonym_group_in_a_file_loads_nothing(
+    varied_content, tmp_path, group, message
+):
+    data = backup.export_data()
+    wipe_everything()
+    data["synonym_groups"] += group
+    path = tmp_path / "synonyms.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("load_articles", str(path))
+    assert (Article.objects.count(), SynonymGroup.objects.count()) == (0, 0)
 
 
 def test_a_missing_file_is_reported(tmp_path):

@@ -43,6 +43,7 @@ from articles.models import (
     ScheduledChange,
     SitePage,
     SourceCheck,
+    SynonymGroup,
     Tag,
 )
 from articles.review import schedules, workflow
@@ -82,7 +83,8 @@ OUTCOMES = {
 # A visitor account is signed in but not staff, so the admin treats it like
 # anonymous. Editors and reviewers hold exactly roles.ROLE_PERMISSIONS: no
 # permission on users, groups, site pages or the login records; view
-# (reviewers) or add/change/view (editors) on topics, people and tags; add/change/
+# (reviewers) or add/change/view (editors) on topics, people and tags (and
+# delete on synonym groups); add/change/
 # view but not delete on articles. Only editors publish and withdraw; only
 # reviewers approve, request changes and confirm periodic reviews.
 MATRIX_TEXT = """
@@ -110,6 +112,17 @@ POST  auth.user/delete                              login   login   403       40
 POST  auth.user/action:delete_selected              login   login   403       403       done
 GET   auth.user/password                            login   login   403       403       shown
 POST  auth.user/password                            login   login   403       403       done
+# --- Synonym groups: editors manage them (they only steer related questions), reviewers read them
+GET   articles.synonymgroup/changelist              login   login   shown     shown     shown
+GET   articles.synonymgroup/add                     login   login   shown     403       shown
+GET   articles.synonymgroup/change                  login   login   shown     read-only shown
+GET   articles.synonymgroup/delete                  login   login   shown     403       shown
+GET   articles.synonymgroup/history                 login   login   shown     shown     shown
+GET   articles.synonymgroup/redirect                login   login   ->change  ->change  ->change
+POST  articles.synonymgroup/add                     login   login   done      403       done
+POST  articles.synonymgroup/change                  login   login   done      403       done
+POST  articles.synonymgroup/delete                  login   login   done      403       done
+POST  articles.synonymgroup/action:delete_selected  login   login   done      refused   done
 # --- Tags: like topics, editors manage them (no delete), reviewers read them
 GET   articles.tag/changelist                       login   login   shown     shown     shown
 GET   articles.tag/add                              login   login   shown     403       shown
@@ -506,6 +519,9 @@ def make_admin_objects(world) -> dict[str, Any]:
         "auth.group": lambda: Group.objects.create(name="Spare group"),
         "auth.user": lambda: UserFactory(username="spare", is_staff=False),
         "articles.tag": lambda: Tag.objects.create(name="Spare tag", slug="spare-tag"),
+        "articles.synonymgroup": lambda: SynonymGroup.objects.create(
+            phrases="shingles = herpes zoster"
+        ),
         "articles.topic": lambda: TopicFactory(name="Spare topic"),
         "articles.person": lambda: PersonFactory(name="Spare person"),
         "articles.sitepage": lambda: SitePage.objects.create(
@@ -689,6 +705,7 @@ ADD_VALUES = {
         "password2": NEW_PASSWORD,
     },
     "articles.tag": {"name": "New tag", "slug": "new-tag"},
+    "articles.synonymgroup": {"phrases": "chickenpox = varicella"},
     "articles.topic": {"name": "New topic", "slug": "new-topic"},
     "articles.person": {"name": "New person", "slug": "new-person"},
     "articles.sitepage": {"title": "New page", "slug": "new-page", "body": "Text."},

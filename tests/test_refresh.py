@@ -45,10 +45,13 @@ def counted(settings):
 
 @pytest.fixture
 def neighbours(editor, reviewer):
-    """Public articles on one topic that will link to a new one."""
+    """Public articles on one topic that will link to a new one, beside two
+    about something else (which make "tea" a telling word)."""
     first = make_published(editor=editor, reviewer=reviewer, title="Is tea healthy?")
     for title in ("Is green tea healthy?", "Is black tea healthy?"):
         make_published(editor=editor, reviewer=reviewer, title=title, topic=first.topic)
+    for title in ("What causes migraines?", "How do I treat a sprained ankle?"):
+        make_published(editor=editor, reviewer=reviewer, title=title)
     run_queued_tasks()  # their links to each other
     return Article.objects.filter(topic=first.topic)
 
@@ -62,8 +65,14 @@ def test_create_submit_approve_publish_over_http_refreshes_once(
 ):
     topic = neighbours[0].topic
     client.force_login(editor)
-    data = new_article_data(title="Is herbal tea healthy?", slug="herbal-tea")
-    data["topic"] = str(topic.pk)
+    data = new_article_data(
+        title="Is herbal tea healthy?",
+        slug="herbal-tea",
+        topic=str(topic.pk),
+        # Written like its neighbours, so that they should link to it.
+        short_answer="Yes, in most cases.",
+        body="## Background\n\nSome explanation.\n",
+    )
     assert client.post(ADD_URL, data | NO_INLINES).status_code == 302
     article = Article.objects.get(slug="herbal-tea")
     client.post(workflow_url(article), {"transition": "submit"})
@@ -191,7 +200,7 @@ def test_loading_a_backup_refreshes_once(editor, neighbours, tmp_path, counted):
     before = counted()
     call_command("load_articles", str(path))
     assert counted() == (before[0] + 1, before[1] + 1)
-    assert ArticlePage.objects.count() == 3  # every live article's page, stored
+    assert ArticlePage.objects.count() == 5  # every live article's page, stored
 
 
 def test_a_failed_change_neither_bumps_nor_purges(client, editor, draft, counted):

@@ -14,6 +14,7 @@ from articles.admin.public_changes import CollectsPublicChanges
 from articles.models import (
     Person,
     SitePage,
+    SynonymGroup,
     Tag,
     Topic,
 )
@@ -26,6 +27,35 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """Synonyms shape every article's related questions: each change queues
+    one recomputation of them all for the task worker."""
+
+    list_display = ["phrases"]
+    search_fields = ["phrases"]
+
+    def _recompute(self, request):
+        refresh.synonyms_changed.enqueue()
+        messages.info(
+            request,
+            "Related questions are being recomputed with the new synonyms; "
+            "public pages show them within a few minutes.",
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recompute(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._recompute(request)
 
 
 class ShownToVisitorsAdmin(CollectsPublicChanges, admin.ModelAdmin):

@@ -96,6 +96,7 @@ ARTICLES = [
     # ------------------------------------------------------------------
     {
         "slug": "what-is-a-normal-blood-pressure-reading",
+        "tags": ["blood pressure"],
         "title": "What is a normal blood pressure reading?",
         "topic": "heart-and-blood-pressure",
         "author": "hannah-okafor",
@@ -247,6 +248,7 @@ Do not stop or change blood pressure medicine without advice.
     },
     {
         "slug": "how-do-i-check-my-blood-pressure-at-home",
+        "tags": ["blood pressure", "self-care"],
         "title": "How do I check my blood pressure at home?",
         "topic": "heart-and-blood-pressure",
         "author": "hannah-okafor",
@@ -371,6 +373,7 @@ Call emergency services if a very high reading comes with chest pain, shortness 
     # ------------------------------------------------------------------
     {
         "slug": "how-much-sleep-do-teenagers-need",
+        "tags": ["sleep", "teenagers"],
         "title": "How much sleep do teenagers need?",
         "topic": "sleep",
         "author": "daniel-reyes",
@@ -498,6 +501,7 @@ If a young person talks about harming themselves or about suicide, seek help urg
     },
     {
         "slug": "why-do-i-keep-waking-up-in-the-night",
+        "tags": ["sleep"],
         "title": "Why do I keep waking up in the night?",
         "topic": "sleep",
         "author": "daniel-reyes",
@@ -636,6 +640,9 @@ If you feel so sleepy that you could fall asleep while driving, don't drive unti
     # ------------------------------------------------------------------
     {
         "slug": "when-should-i-worry-about-my-childs-fever",
+        "tags": ["fever", "infections"],
+        # An editor's pick: most fevers in children come with a cold.
+        "related_picks": ["how-long-does-a-cold-usually-last"],
         "title": "When should I worry about my child's fever?",
         "topic": "childrens-health",
         "author": "daniel-reyes",
@@ -764,6 +771,7 @@ Also get advice if a fever lasts longer than expected. The NHS suggests seeing a
     },
     {
         "slug": "how-much-screen-time-is-ok-for-young-children",
+        "tags": ["screen time", "sleep"],
         "title": "How much screen time is OK for young children?",
         "topic": "childrens-health",
         "author": "hannah-okafor",
@@ -881,6 +889,7 @@ Talk to your health visitor, doctor or paediatrician if you are worried about yo
     # ------------------------------------------------------------------
     {
         "slug": "how-long-does-a-cold-usually-last",
+        "tags": ["infections", "fever", "self-care"],
         "title": "How long does a cold usually last?",
         "topic": "coughs-colds-and-infections",
         "author": "hannah-okafor",
@@ -991,6 +1000,7 @@ Call emergency services if you or your child have severe difficulty breathing, c
     },
     {
         "slug": "do-i-need-antibiotics-for-a-sore-throat",
+        "tags": ["infections", "medicines"],
         "title": "Do I need antibiotics for a sore throat?",
         "topic": "coughs-colds-and-infections",
         "author": "hannah-okafor",

@@ -54,6 +54,7 @@ from articles.models.public import (
     RelatedLink,
     RelatedPick,
     SitePage,
+    SynonymGroup,
 )
 
 # isort: split
@@ -92,6 +93,7 @@ __all__ = [
     "RelatedPick",
     "ReviewEvent",
     "SitePage",
+    "SynonymGroup",
     "Tag",
     "Topic",
     "TopicQuerySet",

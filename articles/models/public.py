@@ -15,6 +15,7 @@ from articles.models.articles import Article
 from articles.models.checks import check_text_fields
 from articles.models.versions import ArticleVersion
 from articles.text.images import image_problems
+from articles.text.relevance import parse_synonyms
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 
@@ -46,6 +47,34 @@ class RelatedPick(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.target}"
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to a reader ("hypertension = high blood
+    pressure"): editors keep these so related questions find each other
+    whichever words their texts use."""
+
+    phrases = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text=(
+            "Two or more words or phrases that mean the same, separated by "
+            '"=", e.g. "hypertension = high blood pressure".'
+        ),
+    )
+
+    class Meta:
+        ordering = ["phrases"]
+        verbose_name = "synonym group"
+
+    def __str__(self):
+        return self.phrases
+
+    def clean(self):
+        if not parse_synonyms([self.phrases]):
+            raise ValidationError(
+                {"phrases": 'Give at least two different phrases, separated by "=".'}
+            )
 
 
 class RelatedLink(models.Model):

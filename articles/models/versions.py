@@ -25,6 +25,7 @@ LONG_VERSION_FIELDS = (
     "body_html",
     "search_vector",
     "rank_vector",
+    "relevance_terms",
     "references",
     "key_takeaways",
 )
@@ -114,6 +115,9 @@ class ArticleVersion(models.Model):
     # The same index for the title, FAQ questions and short answer only: search
     # ranks matches with this small vector, not the whole text's.
     rank_vector = SearchVectorField(null=True, editable=False)
+    # Its weighted terms for finding related questions (articles.text.relevance),
+    # written once when it is published, like the search vectors.
+    relevance_terms = models.JSONField(null=True, editable=False)
 
     objects = ArticleVersionQuerySet.as_manager()
 

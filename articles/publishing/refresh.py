@@ -3,9 +3,9 @@
 Writers (the workflow, the admin for topics, people and site pages, the backup
 loader) only say what changed: `published`, `withdrawn`, `rereviewed`,
 `links_changed`, `topic_changed`, `person_changed`, `site_changed`,
-`everything_changed`. This module decides what to rebuild and in which order:
+`synonyms_changed`, `everything_changed`. This module decides what to rebuild and in which order:
 
-1. the search index of new versions;
+1. the search index and relevance profile of new versions;
 2. related links: withdrawn articles lose every link to and from them, and
    new articles get fresh ones, each article once; their neighbours (the
    articles that should now link to a new article, or lost a link to a
@@ -55,6 +55,7 @@ class Changes:
     topics: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
     site: bool = False
+    synonyms: bool = False
     everything: bool = False
 
 
@@ -122,6 +123,14 @@ def site_changed() -> None:
     _record(lambda c: setattr(c, "site", True))
 
 
+@task()
+def synonyms_changed() -> None:
+    """Editors changed the synonym groups: every live version's relevance
+    profile, every article's links and every stored page again. A task, as
+    the admin cannot wait for a whole site."""
+    _record(lambda c: setattr(c, "synonyms", True))
+
+
 def everything_changed() -> None:
     """A backup was loaded: rebuild every index, link and stored page."""
     _record(lambda c: setattr(c, "everything", True))
@@ -129,13 +138,16 @@ def everything_changed() -> None:
 
 def _apply(changes: Changes) -> None:
     _public_content_changed()  # first: its UPDATE takes take_turn()'s row lock
-    if changes.everything:
+    if changes.everything or changes.synonyms:
         search_index.index_missing_versions()
+        related.store_all_profiles()
         related.compute_all_links()
         stored_pages.store_all()
     else:
-        for version in ArticleVersion.objects.filter(pk__in=changes.new_versions):
+        versions = list(ArticleVersion.objects.filter(pk__in=changes.new_versions))
+        for version in versions:
             search_index.index_version(version)
+        related.store_profiles(versions)
         for article_id in _relink(changes):
             stored_pages.store(article_id)
 

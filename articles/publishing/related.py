@@ -2,13 +2,16 @@
 (publishing/refresh.py decides which articles to recompute; this module only
 computes links and stores the rows).
 
-An article's links are: the questions an editor picked (in order), then
-computed ones ranked by shared topic, shared tags and how many words their
-questions, short answers and FAQ questions share; up to MAX_LINKS in all. An
-FAQ whose question another article answers in depth links to that article.
-Links are stored as RelatedLink rows, so a page reads them in one query, and
-they only ever point to public articles: withdrawing an article deletes every
-link to it in the same transaction.
+An article's links are the questions an editor picked (in order), then
+computed ones, up to MAX_LINKS in all. A computed link must clear a relevance
+floor: the two approved texts are alike (articles.text.relevance: TF-IDF
+cosine of stemmed words and editors' synonyms) and the articles share a topic
+or a tag, or the texts are very alike. Fewer links, or none, rather than a
+question about something else. An FAQ whose question another article asks
+links to that article ("Read the full answer"). Links are stored as
+RelatedLink rows, so a page reads them in one query, and they only ever point
+to public articles: withdrawing an article deletes every link to it in the
+same transaction.
 """
 
 import datetime
@@ -17,61 +20,88 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, ArticleVersion, RelatedLink, SynonymGroup
+from articles.text import relevance
 
 MAX_LINKS = 6
 # Candidates scored for one article: the most recently updated of its topic,
 # of the articles sharing a tag and of all others, at most this many of each,
 # so publishing stays cheap however large the site is.
 CANDIDATE_LIMIT = 300
-
-STOP_WORDS = frozenset(
-    """a about after again all also am an and any are as at be because been before
-    being but by can could did do does doing during each few for from had has have
-    having how i if in into is it its just me more most my no nor not of off on once
-    only or other our out over own same should so some such than that the their them
-    then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your""".split()
-)
+# The relevance floor (cosine similarity, 0 to 1), set by the hand-marked
+# pairs of tests/data/related_pairs.txt (tests/test_relevance.py).
+SIMILAR = 0.15  # enough when the articles share a topic or a tag
+VERY_SIMILAR = 0.35  # enough on its own
 
 
 def words(text: str) -> set[str]:
-    """The meaningful words of a text, lower-cased, without common short words."""
+    """The meaningful words of a text, lower-cased, without common short words:
+    an FAQ links to the article whose question has exactly its words."""
     return {
         word
         for word in re.findall(r"[^\W\d_]{3,}", text.lower())
-        if word not in STOP_WORDS
+        if word not in relevance.STOP_WORDS
     }
 
 
-def similarity(a: set[str], b: set[str]) -> float:
-    """Share of words two texts have in common (Jaccard), 0 to 1."""
-    return len(a & b) / len(a | b) if a and b else 0.0
+def synonym_phrases() -> dict:
+    return relevance.parse_synonyms(
+        list(SynonymGroup.objects.values_list("phrases", flat=True))
+    )
 
 
-def _profile_words(title: str, short_answer: str, faqs: list[dict]) -> set[str]:
-    questions = " ".join(faq["question"] for faq in faqs)
-    return words(f"{title} {short_answer} {questions}")
+def profile_of(version, phrases: dict) -> dict:
+    return relevance.profile(
+        title=version.title,
+        short_answer=version.short_answer,
+        faq_questions=[faq["question"] for faq in version.faqs or []],
+        body=version.body,
+        phrases=phrases,
+    )
 
 
-def _profile(version) -> set[str]:
-    return _profile_words(version.title, version.short_answer, version.faqs)
+def store_profiles(versions, phrases: dict | None = None) -> int:
+    """Write the relevance terms of these versions (derived from their
+    immutable text, so one UPDATE each, like the search index)."""
+    phrases = synonym_phrases() if phrases is None else phrases
+    count = 0
+    for version in versions:
+        version.relevance_terms = profile_of(version, phrases)
+        ArticleVersion.objects.filter(pk=version.pk).update(
+            relevance_terms=version.relevance_terms
+        )
+        count += 1
+    return count
+
+
+def store_all_profiles() -> int:
+    """Every live version's terms again (after the synonyms changed)."""
+    return store_profiles(ArticleVersion.objects.live().iterator())
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    """What scoring needs of a public article: plain values, because building
-    hundreds of model instances per article was most of a publish's time."""
+class Candidate:
+    """What choosing links needs of a public article: plain values, because
+    building hundreds of model instances per article was most of a publish's
+    time."""
 
     pk: int
     topic_id: int
     tag_ids: frozenset[int]
-    profile: frozenset[str]
+    terms: dict
     title_words: frozenset[str]
     published_at: datetime.datetime
 
 
-def _candidates(article: Article, tag_ids: set[int]) -> list[_Candidate]:
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    target_id: int
+    position: int
+    faq_number: int | None = None
+
+
+def _candidates(article: Article, tag_ids: set[int]) -> list[Candidate]:
     """Same topic first, then shared tags, then the rest, newest first each.
 
     Newest means the live version's content_updated_at, whose index lets each
@@ -96,9 +126,9 @@ def _candidates(article: Article, tag_ids: set[int]) -> list[_Candidate]:
             "pk",
             "topic_id",
             "live_version__title",
-            "live_version__short_answer",
-            "live_version__faqs",
+            "live_version__relevance_terms",
             "live_version__published_at",
+            "live_version_id",
         )[:CANDIDATE_LIMIT]:
             rows.setdefault(row[0], row)
     tags = {pk: set() for pk in rows}
@@ -106,17 +136,82 @@ def _candidates(article: Article, tag_ids: set[int]) -> list[_Candidate]:
         article_id__in=list(rows)
     ).values_list("article_id", "tag_id"):
         tags[article_id].add(tag_id)
+    # Versions published before profiles existed get theirs now, once.
+    missing = list(
+        ArticleVersion.objects.filter(
+            pk__in=[r[5] for r in rows.values() if r[3] is None]
+        )
+    )
+    store_profiles(missing)
+    profiles = {version.pk: version.relevance_terms for version in missing}
     return [
-        _Candidate(
+        Candidate(
             pk=pk,
             topic_id=topic_id,
             tag_ids=frozenset(tags[pk]),
-            profile=frozenset(_profile_words(title, short_answer, faqs)),
+            terms=terms if terms is not None else profiles[version_id],
             title_words=frozenset(words(title)),
             published_at=published_at,
         )
-        for pk, topic_id, title, short_answer, faqs, published_at in rows.values()
+        for pk, topic_id, title, terms, published_at, version_id in rows.values()
     ]
+
+
+def relevance_scores(me: Candidate, candidates: list[Candidate]) -> dict[int, float]:
+    """Cosine similarity of `me` to each candidate, the word weights taken
+    from these articles."""
+    idf = relevance.inverse_frequencies([me.terms, *(c.terms for c in candidates)])
+    mine = relevance.vector(me.terms, idf)
+    return {
+        other.pk: relevance.cosine(mine, relevance.vector(other.terms, idf))
+        for other in candidates
+    }
+
+
+def is_related(me: Candidate, other: Candidate, score: float) -> bool:
+    """The floor: alike texts about a shared topic or tag, or very alike texts."""
+    shares = other.topic_id == me.topic_id or bool(me.tag_ids & other.tag_ids)
+    return score >= VERY_SIMILAR or (shares and score >= SIMILAR)
+
+
+def choose_links(
+    me: Candidate,
+    candidates: list[Candidate],
+    picked_ids: list[int],
+    faq_questions: list[frozenset[str]],
+) -> list[Link]:
+    """The links of one article: editors' picks (public ones, in order), then
+    the related candidates most alike first, then FAQ links."""
+    links = [
+        Link("picked", target, position)
+        for position, target in enumerate(picked_ids[:MAX_LINKS], start=1)
+    ]
+    scores = relevance_scores(me, candidates)
+    ranked = sorted(
+        (
+            -(
+                scores[other.pk]
+                + 0.05 * (other.topic_id == me.topic_id)
+                + 0.02 * len(me.tag_ids & other.tag_ids)
+            ),
+            -other.published_at.timestamp(),
+            other.pk,
+        )
+        for other in candidates
+        if other.pk not in picked_ids and is_related(me, other, scores[other.pk])
+    )
+    for position, (_, _, target) in enumerate(
+        ranked[: max(0, MAX_LINKS - len(links))], start=len(links) + 1
+    ):
+        links.append(Link("computed", target, position))
+    asks = {}
+    for other in candidates:
+        asks.setdefault(other.title_words, other)
+    for number, question in enumerate(faq_questions, start=1):
+        answered_by = asks.get(question)
+        if answered_by is not None:
+            links.append(Link("faq", answered_by.pk, number, faq_number=number))
+    return links
 
 
 def compute_links(article: Article) -> None:
@@ -126,61 +221,38 @@ def compute_links(article: Article) -> None:
     version = article.live_version
     if version is None:
         return
-    links = []
+    if version.relevance_terms is None:
+        store_profiles([version])
+    tag_ids = set(article.tags.values_list("pk", flat=True))
+    me = Candidate(
+        pk=article.pk,
+        topic_id=article.topic_id,
+        tag_ids=frozenset(tag_ids),
+        terms=version.relevance_terms,
+        title_words=frozenset(words(version.title)),
+        published_at=version.published_at,
+    )
     picked = [
-        pick.target
+        pick.target_id
         for pick in article.related_picks.select_related("target")
         if pick.target.is_public()
-    ][:MAX_LINKS]
-    for position, target in enumerate(picked, start=1):
-        links.append(
-            RelatedLink(
-                article=article, target=target, kind="picked", position=position
-            )
+    ]
+    links = choose_links(
+        me,
+        _candidates(article, tag_ids),
+        picked,
+        [frozenset(words(faq["question"])) for faq in version.faqs],
+    )
+    RelatedLink.objects.bulk_create(
+        RelatedLink(
+            article=article,
+            target_id=link.target_id,
+            kind=link.kind,
+            position=link.position,
+            faq_number=link.faq_number,
         )
-
-    tag_ids = set(article.tags.values_list("pk", flat=True))
-    candidates = _candidates(article, tag_ids)
-    profile = _profile(version)
-    scored = []
-    for other in candidates:
-        score = (
-            2.0 * (other.topic_id == article.topic_id)
-            + 1.5 * len(tag_ids & other.tag_ids)
-            + 6.0 * similarity(profile, other.profile)
-        )
-        scored.append((-score, -other.published_at.timestamp(), other))
-    scored.sort(key=lambda item: item[:2])
-    picked_ids = {target.pk for target in picked}
-    computed = [other for _, _, other in scored if other.pk not in picked_ids]
-    for position, target in enumerate(
-        computed[: MAX_LINKS - len(picked)], start=len(picked) + 1
-    ):
-        links.append(
-            RelatedLink(
-                article=article,
-                target_id=target.pk,
-                kind="computed",
-                position=position,
-            )
-        )
-
-    asks = {}
-    for other in candidates:
-        asks.setdefault(other.title_words, other)
-    for number, faq in enumerate(version.faqs, start=1):
-        answered_by = asks.get(frozenset(words(faq["question"])))
-        if answered_by is not None:
-            links.append(
-                RelatedLink(
-                    article=article,
-                    target_id=answered_by.pk,
-                    kind="faq",
-                    position=number,
-                    faq_number=number,
-                )
-            )
-    RelatedLink.objects.bulk_create(links)
+        for link in links
+    )
 
 
 def linking_to(article_ids: set[int]) -> set[int]:

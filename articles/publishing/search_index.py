@@ -7,36 +7,15 @@ rank_vector (GIN index from migration 0010). On SQLite nothing is indexed: the
 search page falls back to LIKE.
 """
 
-import re
-
 from django.contrib.postgres.search import SearchVector
 from django.db import connections, router
 from django.db.models import Q, Value
 
 from articles.models import ArticleVersion
 from articles.text.control_characters import strip_control_characters
+from articles.text.markdown_words import plain_text
 
 CONFIG = "english"
-_MARKDOWN_RULES = [
-    # Script and style blocks: the page's sanitiser drops them with their content.
-    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL), " "),
-    (re.compile(r"<[^>]*>"), " "),  # other HTML tags
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)?"), r"\1"),  # links, images: the text
-    (re.compile(r"\]\([^)]*\)?"), " "),  # what is left of a link cut in two
-    (re.compile(r"https?://\S*"), " "),  # bare addresses
-    (re.compile(r"^[ \t]*(?:[-+>]+[ \t]+)+", re.MULTILINE), ""),  # bullets, quotes
-    (re.compile(r":?-{3,}:?"), " "),  # table and horizontal rules
-    (re.compile(r"[#*_|`~\\\[\]]+"), " "),  # headings, emphasis, tables, code
-]
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as plain words on one line: what the index stores and snippets
-    show, without symbols a reader never sees on the page."""
-    text = markdown
-    for pattern, replacement in _MARKDOWN_RULES:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
 
 
 def _weighted_texts(version: ArticleVersion) -> dict[str, str]:

@@ -41,6 +41,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "change_relatedpick",
         "delete_relatedpick",
         "view_relatedpick",
+        # Synonyms ("hypertension = high blood pressure") help related
+        # questions find each other, as tags do.
+        "add_synonymgroup",
+        "change_synonymgroup",
+        "delete_synonymgroup",
+        "view_synonymgroup",
         "publish_article",
         # Readers' problem reports are triaged by whoever can fix the text;
         # link checks are read-only for everyone (the checker writes them).
@@ -54,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "view_topic",
         "view_person",
         "view_tag",
+        "view_synonymgroup",
         "review_article",
         *EVIDENCE_PERMISSIONS,
     },

@@ -1,9 +1,9 @@
 """Everything out, and back in: the JSON export format (see README, "Export and load").
 
-export_data() writes topics, tags, people, the site's own pages, and each
-article with its working copy, FAQs, takeaways, references, tags, editor's
-related picks, review state, every published version, the review log, the
-draft history and the comments on parts of the text. Left out: readers'
+export_data() writes topics, tags, synonym groups, people, the site's own
+pages, and each article with its working copy, FAQs, takeaways, references,
+tags, editor's related picks, review state, every published version, the
+review log, the draft history and the comments on parts of the text. Left out: readers'
 problem reports (they hold readers' contact details), link checks (the worker
 makes them again), emails and schedules. load_data() puts such a
 file into a database that does not hold any of its articles yet, in one
@@ -31,6 +31,7 @@ from articles.models import (
     Article,
     Person,
     SitePage,
+    SynonymGroup,
     Tag,
     Topic,
 )
@@ -42,7 +43,8 @@ FORMAT_NAME = "health-answers-export"
 # Version 2: fingerprints cover the author byline as printed and the review
 # interval, and articles carry the reviewed note about their update. Version 1
 # files still load (their fingerprints are checked in the old shape). Keys
-# that are optional on load (tags, related picks, site pages, comments) do not
+# that are optional on load (tags, synonyms, related picks, site pages,
+# comments) do not
 # change the version: a file without them loads, and the loader ignores keys it
 # does not know; only a change in the meaning of existing data needs a new one.
 FORMAT_VERSION = 2
@@ -328,6 +330,9 @@ def export_data() -> dict:
         "tags": [
             {"slug": t.slug, "name": t.name} for t in Tag.objects.order_by("slug")
         ],
+        "synonym_groups": list(
+            SynonymGroup.objects.order_by("phrases").values_list("phrases", flat=True)
+        ),
         "people": people,
         "site_pages": [
             {"slug": p.slug, "title": p.title, "body": p.body}

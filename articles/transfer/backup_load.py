@@ -17,6 +17,7 @@ from articles.models import (
     PublicDetailChange,
     RelatedPick,
     SitePage,
+    SynonymGroup,
     Tag,
     Topic,
     add_months,
@@ -118,7 +119,8 @@ def _load(data) -> dict[str, int]:
             topic.full_clean()
             _load_changes(topic, record.get("changes", []), user)
         topics[record["slug"]] = topic
-    # Tags, related picks and site pages are optional: earlier exports lack them.
+    # Tags, synonyms, related picks and site pages are optional: earlier
+    # exports lack them.
     tags = {}
     for record in data.get("tags", []):
         _require_keys(record, ["slug", "name"], "A tag")
@@ -128,6 +130,12 @@ def _load(data) -> dict[str, int]:
         if created:
             tag.full_clean()
         tags[tag.slug] = tag
+    for phrases in data.get("synonym_groups", []):
+        if not isinstance(phrases, str):
+            raise LoadError(f"A synonym group must be text, not {phrases!r}.")
+        group, created = SynonymGroup.objects.get_or_create(phrases=phrases)
+        if created:
+            group.full_clean()
     counts_site_pages = _load_site_pages(data.get("site_pages", []))
     people = {}
     for record in data["people"]:

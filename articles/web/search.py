@@ -39,8 +39,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import ArticleVersion
-from articles.publishing.search_index import CONFIG, plain_text
+from articles.publishing.search_index import CONFIG
 from articles.text.control_characters import strip_control_characters
+from articles.text.markdown_words import plain_text
 from articles.web.search_query import (
     COMMON_WORDS_MESSAGE,
     EMPTY_MESSAGE,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
 
 from articles.demo import content as demo_content
 from articles.models import (
@@ -22,7 +23,9 @@ from articles.models import (
     KeyTakeaway,
     Person,
     Reference,
+    RelatedPick,
     SitePage,
+    Tag,
     Topic,
 )
 from articles.models.site_pages import ensure_site_pages
@@ -93,6 +96,7 @@ class Command(BaseCommand):
                 for data in demo_content.ARTICLES
                 if self.create_article(data, topics, people, writer, users)
             ]
+            self.create_picks(created)
         total = len(demo_content.ARTICLES)
         self.stdout.write(
             f"Demo content: {len(created)} articles created, "
@@ -173,6 +177,20 @@ class Command(BaseCommand):
             people[person.slug] = person
         return people
 
+    def create_picks(self, created: list[str]) -> None:
+        """Editors' related picks, once every article they name exists."""
+        for data in demo_content.ARTICLES:
+            if data["slug"] not in created or not data.get("related_picks"):
+                continue
+            article = Article.objects.get(slug=data["slug"])
+            for position, slug in enumerate(data["related_picks"], start=1):
+                RelatedPick.objects.create(
+                    article=article,
+                    target=Article.objects.get(slug=slug),
+                    position=position,
+                )
+            refresh.links_changed(article)
+
     def create_article(self, data, topics, people, writer, users) -> bool:
         """Create one demo article unless its slug exists; publish it through the
         workflow when the demo accounts exist."""
@@ -188,6 +206,10 @@ class Command(BaseCommand):
         )
         article.full_clean()
         article.save()
+        article.tags.set(
+            Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+            for name in data.get("tags", [])
+        )
         parts = [
             KeyTakeaway(article=article, position=n, text=text)
             for n, text in enumerate(data["key_takeaways"], start=1)
