@@ -449,16 +449,33 @@ class Server:
 
 
 class Page:
-    def __init__(self, key, label, path, *, rotate=None, conditional=False):
+    def __init__(
+        self, key, label, path, *, rotate=None, conditional=False, headers=None
+    ):
         self.key = key
         self.label = label
         self.path = path
         self.rotate = rotate or []  # wrk cycles through these paths
         self.conditional = conditional
+        self.headers = headers or {}  # sent with every request (the API key)
+
+    def header_lines(self) -> list[str]:
+        return [f"{name}: {value}" for name, value in self.headers.items()]
+
+    def client_headers(self) -> dict:
+        return {
+            "HTTP_" + name.upper().replace("-", "_"): value
+            for name, value in self.headers.items()
+        }
 
 
 def pages_to_measure(search_word: str) -> tuple[list[Page], dict]:
-    from articles.models import ArticleVersion
+    from articles.models import ArticleVersion, PartnerKey
+
+    # A partner key no limit stops during the run.
+    _, secret = PartnerKey.issue(
+        partner="Benchmark", created_by=None, requests_per_minute=10**9
+    )
 
     live = list(
         ArticleVersion.objects.live()
@@ -481,6 +498,12 @@ def pages_to_measure(search_word: str) -> tuple[list[Page], dict]:
         Page("sitemap", "Sitemap index", "/sitemap.xml"),
         Page("section", "Sitemap section (articles)", "/sitemap-articles.xml"),
         Page("304", "Article page, conditional GET (304)", article, conditional=True),
+        Page(
+            "api",
+            "API article detail",
+            f"/api/v1/articles/{slug}",
+            headers={"X-API-Key": secret},
+        ),
     ]
     return pages, {"articles": len(live)}
 
@@ -529,6 +552,7 @@ def count_queries(pages: list[Page], modes: list[str], show: bool) -> dict:
                         continue
                     name, value = header[0].split(": ", 1)
                     extra = {"HTTP_" + name.upper().replace("-", "_"): value}
+                extra |= page.client_headers()
                 response, body = fetch(client, page.path, extra)
                 times = []
                 for _ in range(3):
@@ -798,11 +822,12 @@ class Run:
                 return row
             row["header"] = headers[0].split(":")[0]
         else:
-            status, _, _ = get(port, page.path)
+            status, _, _ = get(port, page.path, page.headers)
             if status != 200:
                 row["note"] = f"answered {status}"
                 say(f"  {page.label}: answered {status}, not measured")
                 return row
+        headers += page.header_lines()
         paths = page.rotate or [page.path]
         if self.args.warmup:
             self.load(wrk, paths, self.args.warmup, headers)

@@ -290,6 +290,12 @@ REPORT_RATE_WINDOW = timedelta(
 )
 REPORT_MAX_BODY_BYTES = 32_768
 
+# The partner API (/api/v1/, docs/api.md). Callers without a key are refused
+# unless DJANGO_API_ANONYMOUS is on; they then get API_ANONYMOUS_PER_MINUTE
+# requests a minute per address. Each key has its own limit (admin).
+API_ANONYMOUS = env_bool("DJANGO_API_ANONYMOUS")
+API_ANONYMOUS_PER_MINUTE = int(os.environ.get("DJANGO_API_ANONYMOUS_PER_MINUTE", "30"))
+
 # Markdown editor (django-markdownx). Its own URL module is not mounted: its
 # preview view has no permission check and its upload view accepts files from
 # anyone. The admin preview goes to articles.web.views.markdown_preview instead,

@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.api import v1 as partner_api
 from articles.web import edge_cache, sitemaps
 from articles.web import views as article_views
 from articles.web.feeds import LatestArticlesFeed
@@ -21,6 +22,7 @@ urlpatterns = [
     # nginx's page cache asks this for the public-content tag (edge_cache.py).
     path("_cache/state", edge_cache.public_state, name="public_state"),
     path("admin/", admin.site.urls),
+    path("api/v1/", partner_api.urls()),
     # Replaces markdownx.urls, which is deliberately not mounted (see settings).
     path(
         "admin-tools/markdown-preview/",

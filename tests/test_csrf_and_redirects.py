@@ -134,6 +134,14 @@ PUBLIC_PATHS = {
     "robots": "/robots.txt",
     "healthz": "/healthz",
     "public_state": "/_cache/state",
+    "api-v1:articles": "/api/v1/articles",
+    "api-v1:article": "/api/v1/articles/any-slug",
+    "api-v1:topics": "/api/v1/topics",
+    "api-v1:people": "/api/v1/people",
+    "api-v1:search": "/api/v1/search",
+    "api-v1:changes": "/api/v1/changes",
+    "api-v1:openapi-json": "/api/v1/openapi.json",
+    "api-v1:api-root": "/api/v1/",
 }
 
 

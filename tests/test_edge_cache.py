@@ -41,7 +41,7 @@ def test_with_the_database_down_the_tag_is_missing_but_the_answer_is_200(
     def refuse():
         raise OperationalError("the database system is shutting down")
 
-    monkeypatch.setattr(page_cache, "_validators", refuse)
+    monkeypatch.setattr(page_cache, "public_validators", refuse)
     with caplog.at_level(logging.WARNING, logger="articles.web.edge_cache"):
         response = client.get("/_cache/state")
     # nginx would turn any other status into a 500; no tag means "do not cache".

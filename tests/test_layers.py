@@ -17,6 +17,7 @@ MAY_IMPORT = {
     "background": {"text", "models", "publishing", "notifications", "review"},
     "transfer": {"text", "models", "publishing", "review"},
     "web": {"text", "models", "publishing", "review"},
+    "api": {"text", "models", "publishing", "review", "web"},
     "admin": {
         *("text", "models", "publishing", "notifications", "review", "background"),
         *("transfer", "web"),

@@ -38,6 +38,7 @@ from articles.models import (
     Notification,
     NotificationSettings,
     PartComment,
+    PartnerKey,
     ProblemReport,
     ReviewEvent,
     ScheduledChange,
@@ -112,6 +113,17 @@ POST  auth.user/delete                              login   login   403       40
 POST  auth.user/action:delete_selected              login   login   403       403       done
 GET   auth.user/password                            login   login   403       403       shown
 POST  auth.user/password                            login   login   403       403       done
+# --- Partner API keys: administrators only
+GET   articles.partnerkey/changelist                login   login   403       403       shown
+GET   articles.partnerkey/add                       login   login   403       403       shown
+GET   articles.partnerkey/change                    login   login   403       403       shown
+GET   articles.partnerkey/delete                    login   login   403       403       shown
+GET   articles.partnerkey/history                   login   login   403       403       shown
+GET   articles.partnerkey/redirect                  login   login   ->change  ->change  ->change
+POST  articles.partnerkey/add                       login   login   403       403       done
+POST  articles.partnerkey/change                    login   login   403       403       done
+POST  articles.partnerkey/delete                    login   login   403       403       done
+POST  articles.partnerkey/action:delete_selected    login   login   403       403       done
 # --- Synonym groups: editors manage them (they only steer related questions), reviewers read them
 GET   articles.synonymgroup/changelist              login   login   shown     shown     shown
 GET   articles.synonymgroup/add                     login   login   shown     403       shown
@@ -422,6 +434,15 @@ PUBLIC_URL_NAMES = {
     "robots",
     "healthz",
     "public_state",
+    # The partner API: a key, not a staff role, decides (tests/test_api.py).
+    "api-v1:articles",
+    "api-v1:article",
+    "api-v1:topics",
+    "api-v1:people",
+    "api-v1:search",
+    "api-v1:changes",
+    "api-v1:openapi-json",
+    "api-v1:api-root",
 }
 
 
@@ -519,6 +540,9 @@ def make_admin_objects(world) -> dict[str, Any]:
         "auth.group": lambda: Group.objects.create(name="Spare group"),
         "auth.user": lambda: UserFactory(username="spare", is_staff=False),
         "articles.tag": lambda: Tag.objects.create(name="Spare tag", slug="spare-tag"),
+        "articles.partnerkey": lambda: PartnerKey.issue(
+            partner="Spare partner", created_by=None
+        )[0],
         "articles.synonymgroup": lambda: SynonymGroup.objects.create(
             phrases="shingles = herpes zoster"
         ),
@@ -706,6 +730,7 @@ ADD_VALUES = {
     },
     "articles.tag": {"name": "New tag", "slug": "new-tag"},
     "articles.synonymgroup": {"phrases": "chickenpox = varicella"},
+    "articles.partnerkey": {"partner": "New partner", "requests_per_minute": "60"},
     "articles.topic": {"name": "New topic", "slug": "new-topic"},
     "articles.person": {"name": "New person", "slug": "new-person"},
     "articles.sitepage": {"title": "New page", "slug": "new-page", "body": "Text."},

@@ -13,6 +13,7 @@ from articles.admin import (  # noqa: F401
     dashboard,
     login_attempts,
     notifications,
+    partner_keys,
     problem_reports,
     shown_to_visitors,
     source_checks,

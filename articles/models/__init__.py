@@ -61,6 +61,7 @@ from articles.models.public import (
 from articles.models.comments import PartComment
 from articles.models.evidence import ProblemReport, SourceCheck
 from articles.models.notifications import Notification, NotificationSettings
+from articles.models.partners import PartnerKey, PartnerKeyUsage
 from articles.models.schedules import PeriodicRun, ScheduledChange
 
 __all__ = [
@@ -77,6 +78,8 @@ __all__ = [
     "SourceCheck",
     "Notification",
     "NotificationSettings",
+    "PartnerKey",
+    "PartnerKeyUsage",
     "PeriodicRun",
     "ScheduledChange",
     "ArticlePart",

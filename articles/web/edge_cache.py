@@ -40,7 +40,7 @@ def public_state(request):
     friendly 503."""
     response = HttpResponse(b"", content_type="text/plain")
     try:
-        response[TAG_HEADER] = page_cache._validators()[0]
+        response[TAG_HEADER] = page_cache.public_validators()[0]
     except DatabaseError as error:
         logger.warning("No public-content tag for nginx: %s", error)
     response["Cache-Control"] = "no-store"

@@ -60,7 +60,7 @@ def current_state(using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
     return (row[0], row[1]) if row else (0, 0)
 
 
-def _validators() -> tuple[str, str, int]:
+def public_validators() -> tuple[str, str, int]:
     """(tag, ETag, Last-Modified) of everything visitors can see right now.
     The change time makes the tag unique even if a restored database counts
     from an earlier number while a shared cache still holds pages; the
@@ -87,7 +87,7 @@ def _may_be_signed_in(request) -> bool:
     )
 
 
-def _not_modified(request, etag: str, last_modified: int):
+def not_modified(request, etag: str, last_modified: int):
     """A 304 response if the request's validators match, else None.
 
     A browser or CDN revalidating sends back exactly the ETag it was given,
@@ -120,10 +120,10 @@ def public_page(view):
             return response
         validators = getattr(request, "public_validators", None)
         if validators is None:  # not through the middleware (a stale cookie)
-            _, etag, last_modified = _validators()
-            not_modified = _not_modified(request, etag, last_modified)
-            if not_modified is not None:
-                return _with_headers(not_modified, etag, last_modified)
+            _, etag, last_modified = public_validators()
+            unchanged = not_modified(request, etag, last_modified)
+            if unchanged is not None:
+                return _with_headers(unchanged, etag, last_modified)
         else:
             etag, last_modified = validators
         response = view(request, *args, **kwargs)
@@ -158,12 +158,12 @@ class VisitorPageMiddleware:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check
         try:
-            tag, etag, last_modified = _validators()
+            tag, etag, last_modified = public_validators()
         except DatabaseError:
             return self.get_response(request)
-        not_modified = _not_modified(request, etag, last_modified)
-        if not_modified is not None:
-            return _with_headers(not_modified, etag, last_modified)
+        unchanged = not_modified(request, etag, last_modified)
+        if unchanged is not None:
+            return _with_headers(unchanged, etag, last_modified)
         key = _cache_key(request, tag)
         response = _cache_call(cache.get, key)
         if response is None:

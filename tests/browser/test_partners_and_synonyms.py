@@ -1,0 +1,65 @@
+"""Two admin pages as their users meet them in Chromium: an administrator
+creates a partner API key, copies it from the one page that shows it and
+calls the API with it; an editor adds a synonym group (and is told plainly
+when it has only one phrase)."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import PartnerKey, SynonymGroup
+from tests.browser.conftest import EDITOR, log_in
+
+pytestmark = pytest.mark.browser
+ADMIN = ("admin", "demo-admin-pass")
+
+
+def test_an_administrator_creates_a_partner_key_and_the_partner_uses_it(
+    new_page, demo, live_server
+):
+    page, problems = new_page()
+    log_in(page, *ADMIN)
+    page.goto("/admin/articles/partnerkey/add/")
+    page.get_by_label("Partner").fill("Riverside clinic app")
+    page.get_by_label("Requests per minute").fill("30")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#partner-key")).to_be_visible()
+    expect(page.locator("#content")).to_contain_text("shown only this once")
+    secret = page.locator("#partner-key").inner_text().strip()
+    stored = PartnerKey.objects.get(partner="Riverside clinic app")
+    assert secret.startswith(stored.prefix)
+
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/articles/what-is-a-normal-blood-pressure-reading",
+        headers={"X-API-Key": secret},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        article = json.load(response)
+    assert article["title"] == "What is a normal blood pressure reading?"
+
+    page.goto(f"/admin/articles/partnerkey/{stored.pk}/change/")
+    expect(page.locator("#content")).to_contain_text(stored.prefix)
+    assert secret not in page.content()
+    assert problems.all() == []
+
+
+def test_an_editor_adds_a_synonym_group_and_a_one_phrase_group_is_refused(
+    new_page, demo
+):
+    page, problems = new_page()
+    log_in(page, *EDITOR)
+    page.goto("/admin/articles/synonymgroup/add/")
+    phrases = page.get_by_label("Phrases")
+    phrases.fill("shingles")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.locator("#content")).to_contain_text("at least two")
+    assert not SynonymGroup.objects.filter(phrases__contains="shingles").exists()
+
+    page.get_by_label("Phrases").fill("shingles = herpes zoster")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("being recomputed")
+    assert SynonymGroup.objects.filter(phrases="shingles = herpes zoster").exists()
+    assert problems.all() == []
