@@ -157,6 +157,27 @@ def test_staff_are_never_served_from_nginx_cache(stack, slugs):
     assert headers["X-Cache"] == "BYPASS"
 
 
+ISSUE_KEY = """
+import django; django.setup()
+from articles.models import PartnerKey
+print(PartnerKey.issue(partner="Stack partner", created_by=None)[1])
+"""
+
+
+def test_partner_api_answers_pass_nginx_and_are_never_kept(stack, slugs):
+    secret = stack.python(ISSUE_KEY).stdout.strip()
+    path = f"/api/v1/articles/{slugs[3]}"
+    status, _, _ = stack.get(path)
+    assert status == 401
+    for _ in range(2):
+        status, headers, body = stack.get(path, {"X-API-Key": secret})
+        assert status == 200
+        assert headers["X-Cache"] == "BYPASS"
+        assert json.loads(body)["slug"] == slugs[3]
+    status, _, _ = stack.get(path)  # nothing kept for a caller without a key
+    assert status == 401
+
+
 # The shared page cache -----------------------------------------------------------
 
 
