@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.api import v1 as partner_api
-from articles.web import edge_cache, sitemaps
+from articles.web import edge_cache, media, sitemaps
 from articles.web import views as article_views
 from articles.web.feeds import LatestArticlesFeed
 from articles.web.page_cache import public_page
@@ -23,6 +23,7 @@ urlpatterns = [
     path("_cache/state", edge_cache.public_state, name="public_state"),
     path("admin/", admin.site.urls),
     path("api/v1/", partner_api.urls()),
+    path("media/<path:name>", media.library_file, name="library_file"),
     # Replaces markdownx.urls, which is deliberately not mounted (see settings).
     path(
         "admin-tools/markdown-preview/",

@@ -92,6 +92,13 @@ def no_link_checks(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_folder(settings, tmp_path_factory):
+    """Library image files go to a folder of the test's own, never the
+    project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test's database starts afresh; so must the page cache."""
     cache.clear()

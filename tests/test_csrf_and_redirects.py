@@ -142,6 +142,7 @@ PUBLIC_PATHS = {
     "api-v1:changes": "/api/v1/changes",
     "api-v1:openapi-json": "/api/v1/openapi.json",
     "api-v1:api-root": "/api/v1/",
+    "library_file": "/media/images/00/" + "0" * 64 + ".png",
 }
 
 

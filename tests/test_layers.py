@@ -18,9 +18,10 @@ MAY_IMPORT = {
     "transfer": {"text", "models", "publishing", "review"},
     "web": {"text", "models", "publishing", "review"},
     "api": {"text", "models", "publishing", "review", "web"},
+    "images": {"models"},
     "admin": {
         *("text", "models", "publishing", "notifications", "review", "background"),
-        *("transfer", "web"),
+        *("transfer", "web", "images"),
     },
     "demo": set(),
     "management": {

@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import get_resolver, resolve, reverse
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.background import jobs
+from articles.images import library
 from articles.models import (
     Article,
     Notification,
@@ -58,6 +60,7 @@ from tests.factories import (
     make_reviewer,
 )
 from tests.forms import form_data
+from tests.images import png_bytes
 
 ACTORS = ("anonymous", "visitor", "editor", "reviewer", "superuser")
 
@@ -113,6 +116,17 @@ POST  auth.user/delete                              login   login   403       40
 POST  auth.user/action:delete_selected              login   login   403       403       done
 GET   auth.user/password                            login   login   403       403       shown
 POST  auth.user/password                            login   login   403       403       done
+# --- The image library: editors upload and describe pictures (no delete: a published page may show one), reviewers look
+GET   articles.libraryimage/changelist              login   login   shown     shown     shown
+GET   articles.libraryimage/add                     login   login   shown     403       shown
+GET   articles.libraryimage/change                  login   login   shown     read-only shown
+GET   articles.libraryimage/delete                  login   login   403       403       shown
+GET   articles.libraryimage/history                 login   login   shown     shown     shown
+GET   articles.libraryimage/redirect                login   login   ->change  ->change  ->change
+POST  articles.libraryimage/add                     login   login   done      403       done
+POST  articles.libraryimage/change                  login   login   done      403       done
+POST  articles.libraryimage/delete                  login   login   403       403       done
+POST  articles.libraryimage/action:delete_selected  login   login   refused   refused   done
 # --- Partner API keys: administrators only
 GET   articles.partnerkey/changelist                login   login   403       403       shown
 GET   articles.partnerkey/add                       login   login   403       403       shown
@@ -443,6 +457,7 @@ PUBLIC_URL_NAMES = {
     "api-v1:changes",
     "api-v1:openapi-json",
     "api-v1:api-root",
+    "library_file",  # library images, for pages and the admin (tests/test_images.py)
 }
 
 
@@ -540,6 +555,9 @@ def make_admin_objects(world) -> dict[str, Any]:
         "auth.group": lambda: Group.objects.create(name="Spare group"),
         "auth.user": lambda: UserFactory(username="spare", is_staff=False),
         "articles.tag": lambda: Tag.objects.create(name="Spare tag", slug="spare-tag"),
+        "articles.libraryimage": lambda: library.add_image(
+            png_bytes(), user=None, alt_text="A spare chart"
+        ),
         "articles.partnerkey": lambda: PartnerKey.issue(
             partner="Spare partner", created_by=None
         )[0],
@@ -738,6 +756,11 @@ ADD_VALUES = {
 
 
 def add_values(world, label) -> dict:
+    if label == "articles.libraryimage":
+        return {
+            "upload": SimpleUploadedFile("chart.png", png_bytes(), "image/png"),
+            "alt_text": "A new chart",
+        }
     if label == "articles.article":
         return {
             "title": "Is a new question answered?",
@@ -867,7 +890,7 @@ def model_call(world, label, view) -> Call:
                         **{
                             name: value
                             for name, value in add_values(world, label).items()
-                            if name in ("name", "slug", "username", "title")
+                            if name in ("name", "slug", "username", "title", "alt_text")
                         }
                     ).exists()
                 ),

@@ -401,11 +401,19 @@ def test_0015_gives_an_existing_editors_group_the_related_pick_permissions():
         )
     )
     assert RELATED_PICK_PERMISSIONS <= codenames
-    # Later migrations add the problem-report, link-check and synonym
+    # Later migrations add the problem-report, link-check, synonym and image
     # permissions.
-    assert codenames == roles.ROLE_PERMISSIONS[roles.EDITORS] - set(
-        roles.EVIDENCE_PERMISSIONS
-    ) - {f"{action}_synonymgroup" for action in ("add", "change", "delete", "view")}
+    later = {
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("synonymgroup", "libraryimage")
+    }
+    assert (
+        codenames
+        == roles.ROLE_PERMISSIONS[roles.EDITORS]
+        - set(roles.EVIDENCE_PERMISSIONS)
+        - later
+    )
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from articles.admin import (  # noqa: F401
     articles,
     dashboard,
+    images,
     login_attempts,
     notifications,
     partner_keys,

@@ -60,6 +60,7 @@ from articles.models.public import (
 # isort: split
 from articles.models.comments import PartComment
 from articles.models.evidence import ProblemReport, SourceCheck
+from articles.models.images import ImageRendition, LibraryImage
 from articles.models.notifications import Notification, NotificationSettings
 from articles.models.partners import PartnerKey, PartnerKeyUsage
 from articles.models.schedules import PeriodicRun, ScheduledChange
@@ -78,6 +79,8 @@ __all__ = [
     "SourceCheck",
     "Notification",
     "NotificationSettings",
+    "ImageRendition",
+    "LibraryImage",
     "PartnerKey",
     "PartnerKeyUsage",
     "PeriodicRun",

@@ -43,6 +43,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "view_relatedpick",
         # Synonyms ("hypertension = high blood pressure") help related
         # questions find each other, as tags do.
+        # The image library: editors upload and describe pictures.
+        "add_libraryimage",
+        "change_libraryimage",
+        "view_libraryimage",
         "add_synonymgroup",
         "change_synonymgroup",
         "delete_synonymgroup",
@@ -61,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "view_person",
         "view_tag",
         "view_synonymgroup",
+        "view_libraryimage",
         "review_article",
         *EVIDENCE_PERMISSIONS,
     },

@@ -1,0 +1,115 @@
+"""The image library in the admin: editors upload, everyone on the staff
+looks. This admin's own add and change views are the only upload form
+(django-markdownx's upload view stays unmounted: it takes SVG and anyone's
+files); they check permissions and CSRF like every admin view."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from articles.images import library, processing
+from articles.models import LibraryImage
+
+DESCRIPTION = ["alt_text", "caption", "credit", "licence"]
+
+
+class LibraryImageForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Picture",
+        help_text=(
+            "JPEG, PNG or WebP, up to "
+            f"{processing.MAX_UPLOAD_BYTES // 1024 // 1024} MB. It is re-encoded: "
+            "location and camera details are removed."
+        ),
+    )
+
+    class Meta:
+        model = LibraryImage
+        fields = ["upload", *DESCRIPTION]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["upload"].required = False
+            self.fields["upload"].label = "Replace the picture"
+        self.cleaned_picture = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            return None
+        if upload.size > processing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest "
+                f"we accept is {processing.MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+            )
+        data = upload.read()
+        try:
+            processing.clean_upload(data)
+        except processing.RefusedImage as refused:
+            raise forms.ValidationError(str(refused)) from None
+        self.cleaned_picture = data
+        return upload
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(admin.ModelAdmin):
+    form = LibraryImageForm
+    list_display = ["thumbnail", "alt_text", "size", "uploaded_at"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["preview", "size", "files", "uploaded_by", "uploaded_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["upload", "alt_text", "caption", "credit", "licence"]
+        return (
+            fields if obj is None else ["preview", *fields, *self.readonly_fields[1:]]
+        )
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        smallest = image.current_renditions().filter(format="WEBP").first()
+        if smallest is None:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="" width="80" height="{}" loading="lazy">',
+            smallest.file.url,
+            max(1, round(80 * image.height / image.width)),
+        )
+
+    @admin.display(description="Picture")
+    def preview(self, image):
+        largest = image.current_renditions().filter(format="WEBP").last()
+        if largest is None:
+            return "-"
+        width = min(image.width, 480)
+        return format_html(
+            '<img src="{}" alt="{}" width="{}" height="{}">',
+            largest.file.url,
+            image.alt_text,
+            width,
+            max(1, round(width * image.height / image.width)),
+        )
+
+    @admin.display(description="Size")
+    def size(self, image) -> str:
+        return f"{image.width} x {image.height} px, {image.format}"
+
+    @admin.display(description="Files")
+    def files(self, image):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{} px {}</a>',
+            ((r.file.url, r.width, r.format) for r in image.current_renditions()),
+        )
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in DESCRIPTION}
+        if not change:
+            saved = library.add_image(form.cleaned_picture, user=request.user, **fields)
+            obj.pk = saved.pk
+            obj.__dict__.update(saved.__dict__)
+            return
+        super().save_model(request, obj, form, change)
+        if form.cleaned_picture is not None:
+            library.replace_picture(obj, form.cleaned_picture, user=request.user)
