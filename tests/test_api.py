@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 from articles.api import v1
 from articles.models import FAQ, PartnerKey
 from articles.review import workflow
-from tests.factories import ArticleFactory, make_published, republish
+from tests.factories import ArticleFactory, make_published, make_reviewer, republish
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +130,12 @@ def test_only_the_approved_live_text_is_served(partner, site):
     assert detail["last_reviewed_on"] == version.last_reviewed_on.isoformat()
     assert [entry["version"] for entry in detail["change_log"]] == [2, 1]
     assert detail["change_log"][0]["summary"] == "Added an FAQ."
-    for slug in (draft.slug, withdrawn.slug):
-        response = partner(f"/articles/{slug}")
-        assert response.status_code == 404
-        assert "No live article" in response.json()["detail"]
+    never_published = partner(f"/articles/{draft.slug}")
+    assert never_published.status_code == 404
+    assert "No live article" in never_published.json()["detail"]
+    gone = partner(f"/articles/{withdrawn.slug}")
+    assert gone.status_code == 410
+    assert gone.json()["detail"] == "The article 'arnica' was withdrawn: remove it."
     everything = b"".join(
         partner(path).content
         for path in [
@@ -185,6 +187,13 @@ def test_the_change_feed_pages_by_change_and_refuses_bad_times(
     rest = partner(first["next"].split("/api/v1")[1]).json()
     assert [c["action"] for c in rest["results"]] == ["withdrawn"]
     assert rest["next"] is None
+    last = rest["results"][-1]["cursor"]
+    assert partner(f"/changes?after={last}").json()["results"] == []
+    for bad in ("15", "x.y", "0.1.2.x"):
+        refused = partner(f"/changes?after={bad}")
+        assert refused.status_code == 400
+        assert "cursor" in refused.json()["detail"]
+    assert partner("/changes?since=9999-12-31T23:59:59-05:00").status_code == 400
     naive = partner("/changes?since=2026-01-01T00:00:00")
     assert naive.status_code == 400
     assert "time zone" in naive.json()["detail"]
@@ -202,6 +211,7 @@ def test_pages_link_to_each_other_and_a_page_too_far_is_a_clear_404(
     second = partner(first["next"].split("/api/v1")[1]).json()
     assert second["next"] is None and second["page"] == 2
     assert first["results"][0]["slug"] != second["results"][0]["slug"]
+    assert partner("/articles?topic=a%00b").status_code == 400
     too_far = partner("/articles?page=3")
     assert too_far.status_code == 404
     assert too_far.json()["detail"] == "There is no page 3: the last is 2."
@@ -296,6 +306,9 @@ def test_search_pages_and_messages(partner, site):
     assert found["results"][0]["api_url"].endswith(f"/api/v1/articles/{live.slug}")
     empty = partner("/search?q=").json()
     assert empty["results"] == [] and empty["message"]
+    past = partner("/search?q=ginger&page=9")
+    assert past.status_code == 404
+    assert past.json()["detail"] == "There is no page 9: the last is 1."
 
 
 def test_times_are_iso_8601_with_a_time_zone(partner, site):
@@ -305,3 +318,55 @@ def test_times_are_iso_8601_with_a_time_zone(partner, site):
         detail["published_at"].replace("Z", "+00:00")
     )
     assert published.tzinfo is not None
+
+
+def test_an_old_address_redirects_to_the_current_one(partner, site, editor, reviewer):
+    live, _, _ = site
+    old = live.slug
+    republish(live, editor=editor, reviewer=reviewer, slug="ginger-and-nausea")
+    moved = partner(f"/articles/{old}")
+    assert moved.status_code == 301
+    assert moved["Location"].endswith("/api/v1/articles/ginger-and-nausea")
+    assert partner("/articles/a%00b").status_code == 404
+
+
+def test_a_cursor_from_before_a_restore_is_refused_so_no_withdrawal_is_missed(
+    client, partner, site, editor, tmp_path
+):
+    from django.core.management import call_command
+
+    from tests.test_backup import wipe_everything
+
+    live, _, _ = site
+    cursor = partner("/changes").json()["results"][-1]["cursor"]
+    path = tmp_path / "backup.json"
+    call_command("export_articles", "-o", str(path), stdout=open("/dev/null", "w"))
+    wipe_everything()
+    call_command("load_articles", str(path), stdout=open("/dev/null", "w"))
+    _, secret = PartnerKey.issue(partner="After the restore", created_by=None)
+    stale = client.get(f"{API}/changes?after={cursor}", HTTP_X_API_KEY=secret)
+    assert stale.status_code == 410
+    assert "restored from a backup" in stale.json()["detail"]
+
+
+def test_a_periodic_review_is_a_change_partners_fetch_again(partner, site):
+    from articles.review import periodic
+
+    live, _, _ = site
+    before = partner("/changes").json()["results"]
+    periodic.reconfirm_review(
+        live, user=make_reviewer(), attested=True, comment="Still right."
+    )
+    after = partner(f"/changes?after={before[-1]['cursor']}").json()["results"]
+    assert [(c["action"], c["slug"]) for c in after] == [("reviewed", live.slug)]
+    assert after[0]["api_url"].endswith(f"/api/v1/articles/{live.slug}")
+
+
+def test_with_the_cache_down_the_api_still_answers(partner, key, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "add", down)
+    assert partner("/topics").status_code == 200

@@ -15,6 +15,7 @@ endpoint runs.
    can see changes.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from articles.web import page_cache
 from cms.security import client_ip
 
 KEY_HEADER = "X-API-Key"
+logger = logging.getLogger("articles.api")
 WINDOW_SECONDS = 60
 
 
@@ -78,15 +80,21 @@ class PartnerGate(APIKeyHeader):
 
 def _count_against_limit(counter: str, limit: int) -> None:
     """A fixed one-minute window: add() then incr(), both atomic in Redis and
-    in the memory cache, so concurrent requests cannot both take the last one."""
+    in the memory cache, so concurrent requests cannot both take the last one.
+    With the cache down the limit is not applied (and the log says so), as
+    the public pages go on without the page cache."""
     window = int(time.time()) // WINDOW_SECONDS
     key = f"api-rate:{counter}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 5)
     try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW_SECONDS + 5)
-        used = 1
+        cache.add(key, 0, WINDOW_SECONDS + 5)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, WINDOW_SECONDS + 5)
+            used = 1
+    except Exception:
+        logger.exception("Cache unavailable: API rate limits not applied.")
+        return
     if used > limit:
         raise TooManyRequests(WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS)
 

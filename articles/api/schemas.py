@@ -120,10 +120,12 @@ class SearchOut(Page):
 
 
 class Change(Schema):
-    """One change partners act on: "published" (new or updated text: fetch
-    it again), "reviewed" (review dates moved on) or "withdrawn" (remove it)."""
+    """One change partners act on: "published" (new or updated text) or
+    "reviewed" (a periodic review: dates and reviewer): fetch it again;
+    "withdrawn": remove it. Poll again with after=`cursor` of the last one."""
 
     id: int
+    cursor: str
     action: str
     article_id: int
     slug: str

@@ -9,9 +9,11 @@ behind access.PartnerGate.
 """
 
 import datetime
+import re
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponsePermanentRedirect
 from django.urls import URLPattern, reverse
 from django.utils.http import urlencode
 from ninja import NinjaAPI, Query
@@ -20,11 +22,12 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from articles.api import access, schemas
-from articles.models import ArticleVersion, Person, ReviewEvent, Topic
+from articles.models import ArticleVersion, Person, PublicState, ReviewEvent, Topic
 from articles.publishing.structured_data import site_origin
 from articles.web.search import search_page
 
 PAGE_SIZE = 50
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 CHANGES_PAGE_SIZE = 200
 
 
@@ -60,11 +63,13 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def _no_key(request, exc):
-    return api.create_response(
+    response = api.create_response(
         request,
         {"detail": f"Send a valid partner API key in the {access.KEY_HEADER} header."},
         status=401,
     )
+    response["WWW-Authenticate"] = f'ApiKey header="{access.KEY_HEADER}"'
+    return response
 
 
 @api.exception_handler(access.NotModified)
@@ -154,6 +159,8 @@ def list_articles(request, page: Query[int] = 1, topic: Query[str] = ""):
         .order_by("-content_updated_at", "pk")
     )
     if topic:
+        if not SLUG.fullmatch(topic):
+            raise HttpError(400, "topic must be a topic's slug, e.g. sleep.")
         versions = versions.filter(topic__slug=topic)
     one = _one_page(request, versions, page)
     origin = site_origin(request)
@@ -168,21 +175,43 @@ def list_articles(request, page: Query[int] = 1, topic: Query[str] = ""):
 
 @api.get(
     "/articles/{slug}",
-    response={200: schemas.ArticleOut, 404: schemas.Problem},
+    response={
+        200: schemas.ArticleOut,
+        301: None,
+        404: schemas.Problem,
+        410: schemas.Problem,
+    },
     url_name="article",
 )
 def article_detail(request, slug: str):
-    """One live article: the approved text, its sources, bylines and history."""
+    """One live article: the approved text, its sources, bylines and history.
+    An address a live article used to have answers 301 to its current one;
+    a withdrawn article's 410 (remove it), as on the site."""
+    if not SLUG.fullmatch(slug):
+        raise HttpError(404, "No live article has this slug.")
     version = (
         ArticleVersion.objects.live()
         .select_related("topic", "author", "reviewer")
         .filter(slug=slug)
         .first()
     )
-    if version is None:
+    if version is not None:
+        return schemas.article_out(
+            version, site_origin(request), _api_url(request, "article", slug=slug)
+        )
+    earlier = (
+        ArticleVersion.objects.filter(slug=slug)
+        .select_related("article__live_version")
+        .order_by("-published_at")
+        .first()
+    )
+    if earlier is None:
         raise HttpError(404, f"No live article has the slug {slug!r}.")
-    return schemas.article_out(
-        version, site_origin(request), _api_url(request, "article", slug=slug)
+    current = earlier.article.live_version
+    if current is None:
+        raise HttpError(410, f"The article {slug!r} was withdrawn: remove it.")
+    return HttpResponsePermanentRedirect(
+        _api_url(request, "article", slug=current.slug)
     )
 
 
@@ -213,6 +242,9 @@ def search(request, q: Query[str] = "", page: Query[int] = 1):
     if page < 1:
         raise HttpError(400, "page must be 1 or more.")
     found = search_page(q, str(page))
+    if found.page_obj is not None and found.page_obj.number != page:
+        last = found.page_obj.paginator.num_pages
+        raise HttpError(404, f"There is no page {page}: the last is {last}.")
     results = []
     links = {"count": 0, "page": 1, "pages": 1, "next": None, "previous": None}
     if found.page_obj is not None:
@@ -237,52 +269,77 @@ CHANGE_ACTIONS = {
 }
 
 
-@api.get("/changes", response=schemas.ChangeFeed, url_name="changes")
+def _epoch() -> str:
+    return PublicState.objects.values_list("history_epoch", flat=True).first() or "0"
+
+
+def _after(cursor: str) -> int:
+    """The change id a cursor ("<epoch>.<id>", from `cursor` or `next`)
+    points after; 410 if it names another review log (a restored backup)."""
+    epoch, _, number = cursor.rpartition(".")
+    if not epoch or not number.isdigit() or len(cursor) > 40:
+        raise HttpError(400, "after must be a cursor from this feed, e.g. 0.1234.")
+    if epoch != _epoch():
+        raise HttpError(
+            410,
+            "This cursor is from before the site's history was restored from a "
+            "backup: fetch /articles again, then follow /changes?since= from now.",
+        )
+    return int(number)
+
+
+@api.get(
+    "/changes",
+    response={200: schemas.ChangeFeed, 400: schemas.Problem, 410: schemas.Problem},
+    url_name="changes",
+)
 def changes(
     request,
     since: Query[datetime.datetime | None] = None,
-    after: Query[int] = 0,
+    after: Query[str] = "",
 ):
     """What visitors can see that changed, oldest first: after the time
-    `since` (ISO 8601), or after the change `after` (the `next` link). A
-    withdrawn article is listed as "withdrawn": remove it from your site."""
+    `since` (ISO 8601), or after the change whose `cursor` is `after` (as in
+    the `next` link). A withdrawn article is listed as "withdrawn": remove it
+    from your site."""
     if since is not None and since.tzinfo is None:
         raise HttpError(400, "since needs a time zone, e.g. 2026-12-01T00:00:00Z.")
+    try:
+        since_utc = since and since.astimezone(datetime.UTC)
+    except OverflowError:
+        raise HttpError(400, "since is out of range.") from None
     events = ReviewEvent.objects.filter(
-        action__in=list(CHANGE_ACTIONS), pk__gt=after
+        action__in=list(CHANGE_ACTIONS), version__isnull=False
     ).select_related("article__live_version", "version")
-    if since is not None:
-        events = events.filter(at__gt=since)
+    if after:
+        events = events.filter(pk__gt=_after(after))
+    if since_utc is not None:
+        events = events.filter(at__gt=since_utc)
     rows = list(events.order_by("pk")[: CHANGES_PAGE_SIZE + 1])
     more = len(rows) > CHANGES_PAGE_SIZE
     rows = rows[:CHANGES_PAGE_SIZE]
-    results = [_change(request, event) for event in rows]
+    epoch = _epoch()
+    results = [_change(request, event, epoch) for event in rows]
     next_link = None
     if more:
-        next_link = (
-            _api_url(request, "changes") + "?" + urlencode({"after": rows[-1].pk})
-        )
+        query = urlencode({"after": results[-1]["cursor"]})
+        next_link = _api_url(request, "changes") + "?" + query
     return {"since": since, "results": results, "next": next_link}
 
 
-def _change(request, event: ReviewEvent) -> dict:
-    """One change, naming the article by the slug partners received it under
+def _change(request, event: ReviewEvent, epoch: str) -> dict:
+    """One change, naming the article by the slug of the version it concerns
     (a withdrawal's is that of the version that was live)."""
-    version = event.version or (
-        ArticleVersion.objects.filter(article=event.article, published_at__lte=event.at)
-        .order_by("-published_at")
-        .first()
-    )
-    slug = version.slug if version else event.article.slug
     action = CHANGE_ACTIONS[event.action]
     # Where to fetch it now: its current address while it is live.
     live = event.article.live_version
     fetch = live is not None and action != "withdrawn"
     return {
         "id": event.pk,
+        "cursor": f"{epoch}.{event.pk}",
         "action": action,
         "article_id": event.article_id,
-        "slug": slug,
+        "slug": event.version.slug,
         "at": event.at,
         "api_url": _api_url(request, "article", slug=live.slug) if fetch else None,
     }

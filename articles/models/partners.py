@@ -41,7 +41,7 @@ class PartnerKey(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
         null=True,

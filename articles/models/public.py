@@ -113,6 +113,10 @@ class PublicState(models.Model):
     changed_us = models.BigIntegerField(
         default=0, help_text="When it last changed, in microseconds since 1970."
     )
+    # Names this database's review log for the partner API's change feed
+    # (articles/api/v1.py): loading a backup writes the log again with new
+    # ids, so it gets a new name and partners' old cursors are refused.
+    history_epoch = models.CharField(max_length=16, default="", blank=True)
 
     class Meta:
         ordering = ["pk"]

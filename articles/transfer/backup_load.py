@@ -5,6 +5,8 @@ Each article's history (draft revisions, review log, comments on its parts)
 loads in backup_history.py.
 """
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from articles.models import (
     ArticleVersion,
     Person,
     PublicDetailChange,
+    PublicState,
     RelatedPick,
     SitePage,
     SynonymGroup,
@@ -56,6 +59,9 @@ def load_data(data) -> dict[str, int]:
             # links and stored pages are rebuilt, and no cached page or
             # validator from before the load may stand.
             refresh.everything_changed()
+            # The review log has new ids: partners' feed cursors must not
+            # match it (articles/api/v1.py, "changes").
+            PublicState.objects.update(history_epoch=secrets.token_hex(4))
             return counts
     except LoadError:
         raise
