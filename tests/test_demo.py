@@ -9,7 +9,9 @@ from articles.models import (
     FAQ,
     Article,
     DraftRevision,
+    ImageRendition,
     KeyTakeaway,
+    LibraryImage,
     Person,
     Reference,
     Topic,
@@ -34,6 +36,8 @@ def counts():
             FAQ,
             KeyTakeaway,
             Reference,
+            LibraryImage,
+            ImageRendition,
             get_user_model(),
         ]
     }
@@ -57,6 +61,14 @@ def test_every_demo_article_has_the_structure_of_a_full_answer(debug_on):
         assert 3 <= article.faqs.count() <= 6, article.slug
         assert 2 <= article.references.count() <= 4, article.slug
         assert article.medical_reviewer is not None
+
+
+def test_the_demo_library_holds_a_diagram_we_drew_with_its_alt_text(debug_on):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    figure = LibraryImage.objects.get()
+    assert figure.alt_text.startswith("Four bands of blood pressure readings")
+    assert (figure.licence, figure.format) == ("Our own", "PNG")
+    assert figure.current_renditions().filter(format="WEBP").exists()
 
 
 def test_load_demo_twice_creates_nothing_new(debug_on):

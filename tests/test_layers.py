@@ -26,6 +26,7 @@ MAY_IMPORT = {
     "demo": set(),
     "management": {
         *("text", "models", "publishing", "review", "transfer", "demo", "background"),
+        "images",
     },
     "migrations": {"text", "review.roles", "models.site_pages"},
 }

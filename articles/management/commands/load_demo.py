@@ -17,10 +17,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from articles.demo import content as demo_content
+from articles.demo.figures import blood_pressure_diagram
+from articles.images import library
 from articles.models import (
     FAQ,
     Article,
     KeyTakeaway,
+    LibraryImage,
     Person,
     Reference,
     RelatedPick,
@@ -62,6 +65,17 @@ DEMO_USERS = [
 ]
 
 
+DEMO_FIGURE = {
+    "alt_text": (
+        "Four bands of blood pressure readings: low below 90/60, ideal 90/60 to "
+        "120/80, raised 120/80 to 140/90, high 140/90 or higher"
+    ),
+    "caption": "Blood pressure ranges for adults (mmHg).",
+    "credit": "Health Answers",
+    "licence": "Our own",
+}
+
+
 class Command(BaseCommand):
     help = "Load demo content and demo accounts (editor, medical reviewer, admin)."
 
@@ -97,6 +111,7 @@ class Command(BaseCommand):
                 if self.create_article(data, topics, people, writer, users)
             ]
             self.create_picks(created)
+            self.create_figures(writer)
         total = len(demo_content.ARTICLES)
         self.stdout.write(
             f"Demo content: {len(created)} articles created, "
@@ -176,6 +191,12 @@ class Command(BaseCommand):
             )
             people[person.slug] = person
         return people
+
+    def create_figures(self, writer) -> None:
+        """The image library's demo figure, drawn by us (articles/demo/figures.py)."""
+        alt_text = DEMO_FIGURE["alt_text"]
+        if not LibraryImage.objects.filter(alt_text=alt_text).exists():
+            library.add_image(blood_pressure_diagram(), user=writer, **DEMO_FIGURE)
 
     def create_picks(self, created: list[str]) -> None:
         """Editors' related picks, once every article they name exists."""
