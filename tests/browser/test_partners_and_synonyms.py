@@ -1,7 +1,7 @@
-"""Two admin pages as their users meet them in Chromium: an administrator
+"""Admin pages as their users meet them in Chromium: an administrator
 creates a partner API key, copies it from the one page that shows it and
 calls the API with it; an editor adds a synonym group (and is told plainly
-when it has only one phrase)."""
+when it has only one phrase) and uploads a picture to the image library."""
 
 import json
 import urllib.request
@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import PartnerKey, SynonymGroup
+from articles.models import LibraryImage, PartnerKey, SynonymGroup
 from tests.browser.conftest import EDITOR, log_in
 
 pytestmark = pytest.mark.browser
@@ -62,4 +62,35 @@ def test_an_editor_adds_a_synonym_group_and_a_one_phrase_group_is_refused(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("being recomputed")
     assert SynonymGroup.objects.filter(phrases="shingles = herpes zoster").exists()
+    assert problems.all() == []
+
+
+def test_an_editor_uploads_a_picture_to_the_library_and_an_svg_is_refused(
+    new_page, demo, tmp_path
+):
+    from tests import images
+
+    svg = tmp_path / "rash.svg"
+    svg.write_bytes(images.SVG)
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(images.jpeg_with_gps())
+    page, problems = new_page()
+    log_in(page, *EDITOR)
+    page.goto("/admin/articles/libraryimage/add/")
+    page.get_by_label("Picture").set_input_files(str(svg))
+    page.get_by_label("Alt text").fill("A red rash on an elbow")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#content")).to_contain_text("not a JPEG, PNG or WebP picture")
+    assert not LibraryImage.objects.filter(alt_text__startswith="A red rash").exists()
+
+    page.get_by_label("Picture").set_input_files(str(photo))
+    page.get_by_label("Alt text").fill("A red rash on an elbow")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    image = LibraryImage.objects.get(alt_text="A red rash on an elbow")
+    thumbnail = page.locator("#result_list img").first
+    expect(thumbnail).to_be_visible()
+    natural = thumbnail.evaluate("img => img.naturalWidth")
+    assert natural == 320  # the smallest WebP rendition, served and decoded
+    assert image.width == 800
     assert problems.all() == []
