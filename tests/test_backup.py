@@ -13,6 +13,7 @@ from articles.models import (
     Article,
     ArticleVersion,
     DraftRevision,
+    LibraryImage,
     PartComment,
     Person,
     PublicDetailChange,
@@ -128,6 +129,7 @@ def wipe_everything():
     Topic.objects.all().delete()
     Tag.objects.all().delete()
     SynonymGroup.objects.all().delete()
+    LibraryImage.objects.all().delete()
     get_user_model().objects.all().delete()
     # A new database: migrate creates the site pages with their starting text.
     SitePage.objects.all().delete()

@@ -422,7 +422,8 @@ def test_0015_gives_an_existing_editors_group_the_related_pick_permissions():
 
 WITH_IMAGE = "## Background\n\nSee the chart.\n\n![A chart](chart.png)\n"
 IMAGE_MESSAGE = (
-    "Images are not supported in the text yet: remove ![A chart](chart.png) on line 5."
+    "Only pictures from the image library can be shown (upload it there and use "
+    "the line it gives): remove ![A chart](chart.png) on line 5."
 )
 
 
@@ -440,7 +441,8 @@ def test_an_faq_answer_with_an_image_is_refused(draft):
     with pytest.raises(ValidationError) as refused:
         faq.full_clean()
     assert refused.value.message_dict["answer"] == [
-        "Images are not supported in the text yet: remove ![x](y.png) on line 2."
+        "Only pictures from the image library can be shown (upload it there and "
+        "use the line it gives): remove ![x](y.png) on line 2."
     ]
 
 
@@ -457,7 +459,9 @@ def test_the_admin_shows_the_image_message_and_saves_nothing(client, editor, dra
     response = client.post(change_url(draft), data)
 
     assert response.status_code == 200
-    assert "Images are not supported in the text yet" in response.content.decode()
+    assert "Only pictures from the image library can be shown" in (
+        response.content.decode()
+    )
     draft.refresh_from_db()
     assert "chart" not in draft.body
 
@@ -489,8 +493,8 @@ def test_the_preview_shows_a_notice_where_the_page_would_drop_the_image():
     assert page == "<p>Before  after.</p>"
     assert preview == (
         '<p>Before <span class="image-notice">Image (“A &lt;b&gt;&quot;chart&quot;'
-        "&lt;/b&gt;”) not shown: images are not supported in the text yet, so "
-        "saving will ask you to remove it.</span> after.</p>"
+        "&lt;/b&gt;”) not shown: only pictures from the image library can be "
+        "shown, so saving will refuse it.</span> after.</p>"
     )
     assert render_preview("**Bold**") == render_markdown("**Bold**")
 

@@ -4,11 +4,13 @@ looks. This admin's own add and change views are the only upload form
 files); they check permissions and CSRF like every admin view."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
 from articles.images import library, processing
-from articles.models import LibraryImage
+from articles.models import Article, LibraryImage
+from articles.review import workflow
 
 DESCRIPTION = ["alt_text", "caption", "credit", "licence"]
 
@@ -52,13 +54,29 @@ class LibraryImageForm(forms.ModelForm):
         return upload
 
 
+def articles_showing(image) -> list[Article]:
+    source = f"(image:{image.key})"
+    return list(
+        Article.objects.filter(
+            Q(body__contains=source) | Q(faqs__answer__contains=source)
+        ).distinct()
+    )
+
+
 @admin.register(LibraryImage)
 class LibraryImageAdmin(admin.ModelAdmin):
     form = LibraryImageForm
-    list_display = ["thumbnail", "alt_text", "size", "uploaded_at"]
+    list_display = ["thumbnail", "alt_text", "use_in_text_short", "size", "uploaded_at"]
     list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["preview", "size", "files", "uploaded_by", "uploaded_at"]
+    readonly_fields = [
+        "preview",
+        "use_in_text",
+        "size",
+        "files",
+        "uploaded_by",
+        "uploaded_at",
+    ]
 
     def get_fields(self, request, obj=None):
         fields = ["upload", "alt_text", "caption", "credit", "licence"]
@@ -91,6 +109,19 @@ class LibraryImageAdmin(admin.ModelAdmin):
             max(1, round(width * image.height / image.width)),
         )
 
+    @admin.display(description="Markdown")
+    def use_in_text_short(self, image):
+        return format_html("<code>{}</code>", image.markdown)
+
+    @admin.display(description="Use in the text")
+    def use_in_text(self, image):
+        return format_html(
+            "<code>{}</code> on a line of its own, in an article's body or an FAQ "
+            "answer. Its alt text and caption are part of what the reviewer "
+            "approves: changing them, or the picture, asks for a new review.",
+            image.markdown,
+        )
+
     @admin.display(description="Size")
     def size(self, image) -> str:
         return f"{image.width} x {image.height} px, {image.format}"
@@ -113,3 +144,21 @@ class LibraryImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if form.cleaned_picture is not None:
             library.replace_picture(obj, form.cleaned_picture, user=request.user)
+        if form.cleaned_picture is not None or form.has_changed():
+            self._texts_changed(request, obj)
+
+    def _texts_changed(self, request, image) -> None:
+        """The articles showing this image now show other content: each is
+        an edit of theirs, so an approval of the old content no longer
+        applies and a live version keeps the old picture until a new review."""
+        showing = articles_showing(image)
+        for article in showing:
+            workflow.record_edit(article, user=request.user)
+        if showing:
+            self.message_user(
+                request,
+                f"{len(showing)} article(s) show this image; their approvals of "
+                "the old picture or words no longer apply, and their live pages "
+                "keep the old ones until a new review.",
+                messages.WARNING,
+            )

@@ -21,7 +21,7 @@ from markdownx.models import MarkdownxField
 from articles.models.checks import check_text_fields
 from articles.models.people import Person, Tag, Topic
 from articles.text.callouts import CALLOUT_HELP, callout_problems
-from articles.text.images import image_problems
+from articles.text.images import image_problems, library_keys
 from articles.text.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 
 
@@ -256,7 +256,7 @@ class Article(models.Model):
             raise ValidationError(
                 {"slug": "Another published article uses this address."}
             )
-        problems += callout_problems(self.body)
+        problems += callout_problems(self.body) + unknown_images(self.body)
         if problems:
             raise ValidationError({"body": problems})
 
@@ -265,11 +265,17 @@ class Article(models.Model):
         this row's own column, without a query."""
         return self.live_version_id is not None
 
+    def image_keys(self) -> list[str]:
+        """The library images the body and FAQ answers show, in order."""
+        texts = [self.body, *(faq.answer for faq in self.faqs.all())]
+        return list(dict.fromkeys(key for text in texts for key in library_keys(text)))
+
     def content(self) -> dict:
         """Everything a published version would show: the text, the address, the
         topic, the author byline as printed and the review interval (it sets
-        "Next review due"). Versions store the same shape."""
-        return {
+        "Next review due"), and the library images it shows, if any (so a new
+        picture or alt text voids an approval). Versions store the same shape."""
+        content = {
             "title": self.title,
             "short_answer": self.short_answer,
             "body": self.body,
@@ -288,6 +294,13 @@ class Article(models.Model):
             "author_credentials": self.author.credentials,
             "review_interval_months": self.review_interval_months,
         }
+        keys = self.image_keys()
+        if keys:
+            from articles.models.images import snapshots
+
+            found = snapshots(keys)
+            content["images"] = [found[key] for key in keys if key in found]
+        return content
 
     def content_hash(self) -> str:
         return content_fingerprint(self.content())
@@ -304,6 +317,23 @@ class Article(models.Model):
     def approval_hash(self) -> str:
         """The fingerprint an approval holds for; any change to it voids the approval."""
         return content_fingerprint(self.approval_content())
+
+
+def unknown_images(text: str) -> list[str]:
+    """A message for each library image the text names that the library
+    does not hold."""
+    keys = library_keys(text)
+    if not keys:
+        return []
+    from articles.models.images import LibraryImage
+
+    known = set(LibraryImage.objects.filter(key__in=keys).values_list("key", flat=True))
+    return [
+        f"There is no image {key!r} in the image library: upload it there first "
+        "and copy the line it gives."
+        for key in keys
+        if key not in known
+    ]
 
 
 def content_fingerprint(content: dict) -> str:

@@ -6,12 +6,37 @@ hash and never overwritten or deleted: replacing the picture adds new files,
 so a page published with the old ones keeps showing them.
 """
 
+import secrets
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
 
+def new_key() -> str:
+    return secrets.token_hex(4)
+
+
+def snapshots(keys) -> dict[str, dict]:
+    """{key: snapshot} of the library images with these keys (unknown keys
+    are left out: the models' clean() names them)."""
+    found = LibraryImage.objects.filter(key__in=set(keys)).prefetch_related(
+        "renditions"
+    )
+    return {image.key: image.snapshot() for image in found}
+
+
 class LibraryImage(models.Model):
+    # What the Markdown names: ![](image:KEY). Kept by export and load, so a
+    # restored article still names its pictures.
+    key = models.CharField(
+        max_length=40,
+        unique=True,
+        default=new_key,
+        editable=False,
+        validators=[RegexValidator(r"^[a-z0-9-]{3,40}$")],
+    )
     alt_text = models.CharField(
         max_length=250,
         help_text=(
@@ -30,7 +55,7 @@ class LibraryImage(models.Model):
     height = models.PositiveIntegerField(editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         null=True,
         editable=False,
@@ -49,6 +74,31 @@ class LibraryImage(models.Model):
         return self.renditions.filter(content_hash=self.content_hash).order_by(
             "width", "format"
         )
+
+    @property
+    def markdown(self) -> str:
+        return f"![](image:{self.key})"
+
+    def snapshot(self) -> dict:
+        """What an article shows of this image, and what its reviewer
+        approves: the picture (by content hash and files) and its words."""
+        files = sorted(
+            [r.file.name, r.width, r.format]
+            for r in self.renditions.all()
+            if r.content_hash == self.content_hash
+        )
+        return {
+            "key": self.key,
+            "content_hash": self.content_hash,
+            "alt_text": self.alt_text,
+            "caption": self.caption,
+            "credit": self.credit,
+            "licence": self.licence,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "files": files,
+        }
 
 
 class ImageRendition(models.Model):

@@ -70,7 +70,13 @@ class FAQ(ArticlePart):
 
     def clean(self):
         super().clean()
-        problems = image_problems(self.answer) + callout_problems(self.answer)
+        from articles.models.articles import unknown_images
+
+        problems = (
+            image_problems(self.answer)
+            + callout_problems(self.answer)
+            + unknown_images(self.answer)
+        )
         if problems:
             raise ValidationError({"answer": problems})
 

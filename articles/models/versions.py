@@ -72,6 +72,9 @@ class ArticleVersion(models.Model):
     faqs = models.JSONField(default=list, blank=True)
     key_takeaways = models.JSONField(default=list, blank=True)
     references = models.JSONField(default=list, blank=True)
+    # The library images it shows, as approved (LibraryImage.snapshot()):
+    # their files never change, so neither does this version's page.
+    images = models.JSONField(default=list, blank=True)
     content_hash = models.CharField(max_length=64)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="versions")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -166,22 +169,25 @@ class ArticleVersion(models.Model):
         """
         content = article.content()
         reviewer = article.medical_reviewer
+        images = content.get("images", [])
+        shown = {image["key"]: image for image in images}
         return cls(
             article=article,
             title=content["title"],
             slug=article.slug,
             short_answer=content["short_answer"],
             body=content["body"],
-            body_html=render_markdown(content["body"]),
+            body_html=render_markdown(content["body"], images=shown),
             faqs=[
                 {
                     **faq,
                     "answer_html": render_markdown(
-                        faq["answer"], cite_ids=f"faq-{number}-cite"
+                        faq["answer"], cite_ids=f"faq-{number}-cite", images=shown
                     ),
                 }
                 for number, faq in enumerate(content["faqs"], start=1)
             ],
+            images=images,
             key_takeaways=content["key_takeaways"],
             references=content["references"],
             content_hash=content_fingerprint(content),
@@ -199,7 +205,7 @@ class ArticleVersion(models.Model):
 
     def content(self) -> dict:
         """What this version shows, in the same shape as Article.content()."""
-        return {
+        content = {
             "title": self.title,
             "short_answer": self.short_answer,
             "body": self.body,
@@ -215,6 +221,9 @@ class ArticleVersion(models.Model):
             "author_credentials": self.author_credentials,
             "review_interval_months": self.review_interval_months,
         }
+        if self.images:
+            content["images"] = list(self.images)
+        return content
 
     @property
     def is_update(self) -> bool:

@@ -14,18 +14,27 @@ only link ids it lets through.
 The Markdown extensions and heading ids are set up in articles/text/converter.py.
 """
 
+import re
+
 import nh3
 from markdown.extensions import Extension
 
+from articles.text import figures
 from articles.text.callouts import CalloutExtension
 from articles.text.citations import CitationExtension
 from articles.text.converter import is_page_id, markdown_converter
+
+# What figures.py writes as classes, and the only ones kept on these tags.
+FIGURE_CLASSES = {("figure", "figure"), ("span", "figure-credit")}
+# An <img> or <source> whose address the sanitiser removed shows nothing.
+_EMPTY_MEDIA = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>|<source(?![^>]*\ssrcset=)[^>]*>")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div",
     "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p",
     "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "ul",
+    "figure", "figcaption", "picture", "source", "img",
 }  # fmt: skip
 
 # "class" is listed for the care cards' and callouts' markup only:
@@ -41,6 +50,9 @@ ALLOWED_ATTRIBUTES = {
     "h6": {"id"},
     "ol": {"start"},
     "span": {"class"},
+    "figure": {"class"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
+    "source": {"type", "srcset", "sizes"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
@@ -57,35 +69,47 @@ MAX_MARKDOWN_LENGTH = 200_000
 
 
 def render_markdown(
-    text: str, *extensions: Extension, cite_ids: str | None = "cite"
+    text: str,
+    *extensions: Extension,
+    cite_ids: str | None = "cite",
+    images: dict[str, dict] | None = None,
 ) -> str:
     """Render an editor's Markdown to HTML that is safe to show to visitors.
     `extensions` join this one render (the admin preview's image notices,
     articles/text/images.py); the sanitiser still has the last word.
     `cite_ids` starts the ids of this text's citations (articles/text/citations.py),
     so the body's and each FAQ answer's stay distinct on one page; None renders
-    no citations (a site page has no reference list)."""
+    no citations (a site page has no reference list). `images` (key ->
+    snapshot) are the library images this text may show as figures."""
     if not text:
         return ""
     callouts = CalloutExtension()
     citations = CitationExtension(prefix=cite_ids or "cite")
     cited = [citations] if cite_ids else []
-    html = markdown_converter(callouts, *cited, *extensions).convert(text)
+    made = figures.FigureExtension(images)
+    html = markdown_converter(callouts, *cited, made, *extensions).convert(text)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id" and tag == "a":
             return citations.attribute_filter(tag, attribute, value)
         if attribute == "id" and is_page_id(value):
             return None  # raw HTML naming a heading like one of the page's own ids
+        if tag in ("img", "source"):
+            return figures.allowed_attribute(tag, attribute, value)
+        if attribute == "class" and (tag, value) in FIGURE_CLASSES:
+            return value
         return callouts.attribute_filter(tag, attribute, value)
 
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=attribute_filter,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
+    return _EMPTY_MEDIA.sub(
+        "",
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            clean_content_tags=DROPPED_WITH_CONTENT,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=attribute_filter,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        ),
     )

@@ -44,7 +44,7 @@ FORMAT_NAME = "health-answers-export"
 # interval, and articles carry the reviewed note about their update. Version 1
 # files still load (their fingerprints are checked in the old shape). Keys
 # that are optional on load (tags, synonyms, related picks, site pages,
-# comments) do not
+# comments, library images and their files) do not
 # change the version: a file without them loads, and the loader ignores keys it
 # does not know; only a change in the meaning of existing data needs a new one.
 FORMAT_VERSION = 2
@@ -213,6 +213,8 @@ def export_data() -> dict:
                 user(user_by_id.get(pk)) for pk in version.contributor_ids
             ]
             del item["contributor_ids"]
+            if version.images:
+                item["images"] = version.images
             item |= {name: _time(getattr(version, name)) for name in VERSION_TIMES}
             item |= {name: getattr(version, name).isoformat() for name in VERSION_DATES}
             item |= {
@@ -313,6 +315,9 @@ def export_data() -> dict:
         }
         for u in User.objects.filter(username__in=usernames).order_by("username")
     ]
+    # Imported here: backup_images uses this module's LoadError.
+    from articles.transfer.backup_images import export_images
+
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -339,4 +344,5 @@ def export_data() -> dict:
             for p in SitePage.objects.order_by("slug")
         ],
         "articles": articles,
+        **export_images(),
     }

@@ -48,6 +48,7 @@ from articles.transfer.backup import (
     _require_keys,
 )
 from articles.transfer.backup_history import load_history
+from articles.transfer.backup_images import load_files, load_library, version_images
 
 
 def load_data(data) -> dict[str, int]:
@@ -143,6 +144,9 @@ def _load(data) -> dict[str, int]:
         if created:
             group.full_clean()
     counts_site_pages = _load_site_pages(data.get("site_pages", []))
+    # Pictures before articles: their texts name library images by key.
+    image_files = load_files(data.get("image_files", {}))
+    load_library(data.get("library_images", []), image_files, user=None)
     people = {}
     for record in data["people"]:
         _require_keys(record, ["slug", "name"], "A person")
@@ -260,13 +264,15 @@ def _load(data) -> dict[str, int]:
             )
             # Never trust markup from a file: render it as publishing would, and
             # refuse a version whose words do not match their recorded fingerprint.
-            version.body_html = render_markdown(version.body)
+            version.images = version_images(item, image_files, where)
+            shown = {image["key"]: image for image in version.images}
+            version.body_html = render_markdown(version.body, images=shown)
             version.faqs = [
                 {
                     "question": faq["question"],
                     "answer": faq["answer"],
                     "answer_html": render_markdown(
-                        faq["answer"], cite_ids=f"faq-{number}-cite"
+                        faq["answer"], cite_ids=f"faq-{number}-cite", images=shown
                     ),
                 }
                 for number, faq in enumerate(version.faqs, start=1)

@@ -2,8 +2,10 @@
 with django-storages the files' own addresses point at the bucket instead).
 
 A name is the SHA-256 of the file's bytes (images/library.py), so a file
-never changes: it is cached for a year as immutable. Only names the library
-made are served, so the folder cannot be browsed or read for anything else.
+never changes: it is cached for a year as immutable. Only names of the shape
+the library makes are served, so the folder cannot be browsed or read for
+anything else; files are served while they exist, also after their library
+image was deleted, because a published version may still show them.
 """
 
 import mimetypes
@@ -12,17 +14,12 @@ import re
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
-from articles.models import ImageRendition
-
 NAME = re.compile(r"images/[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|png|webp)")
 TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def library_file(request, name: str):
-    if (
-        not NAME.fullmatch(name)
-        or not ImageRendition.objects.filter(file=name).exists()
-    ):
+    if not NAME.fullmatch(name):
         raise Http404("No such image.")
     try:
         opened = default_storage.open(name, "rb")

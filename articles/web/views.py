@@ -19,10 +19,11 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, ArticleVersion, Person, SitePage, Topic
+from articles.models.images import snapshots
 from articles.publishing import stored_pages as pages
 from articles.publishing.structured_data import profile_json_ld, site_origin
 from articles.review import bylines
-from articles.text.images import render_preview
+from articles.text.images import library_keys, render_preview
 from articles.text.rendering import MAX_MARKDOWN_LENGTH
 from articles.web import search as article_search
 from articles.web.page_cache import public_page
@@ -194,4 +195,4 @@ def markdown_preview(request):
         return HttpResponseBadRequest(
             f"The text is longer than {MAX_MARKDOWN_LENGTH:,} characters."
         )
-    return HttpResponse(render_preview(content))
+    return HttpResponse(render_preview(content, snapshots(library_keys(content))))

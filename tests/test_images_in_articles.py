@@ -1,0 +1,204 @@
+"""Library images in articles: shown as responsive figures, part of what the
+reviewer approves, and kept exactly by the version that published them."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.images import library
+from articles.models import FAQ, Article
+from articles.review import workflow
+from articles.review.steps import TransitionNotAllowed
+from articles.text.rendering import render_markdown
+from tests import images
+from tests.factories import ArticleFactory, make_published
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chart(editor):
+    return library.add_image(
+        images.jpeg_bytes(1400, 700),
+        user=editor,
+        alt_text="A bar chart of resting heart rates by age",
+        caption="Resting heart rate by age group.",
+        credit="Health Answers",
+        licence="Our own",
+    )
+
+
+def with_chart(chart) -> str:
+    return f"## Heart rate\n\nSee below.\n\n{chart.markdown}\n\nMore text.\n"
+
+
+def page_of(client, article) -> str:
+    article = Article.objects.get(pk=article.pk)
+    return client.get(article.live_version.get_absolute_url()).content.decode()
+
+
+def test_a_published_article_shows_the_figure_responsively(
+    client, editor, reviewer, chart
+):
+    article = make_published(
+        editor=editor,
+        reviewer=reviewer,
+        title="Is my heart rate normal?",
+        body=with_chart(chart),
+    )
+    html = page_of(client, article)
+    figure = re.search(r"<figure class=\"figure\">.*?</figure>", html, re.S)[0]
+    assert 'alt="A bar chart of resting heart rates by age"' in figure
+    assert 'loading="lazy"' in figure
+    assert 'width="1280"' in figure and 'height="640"' in figure  # no layout shift
+    assert '<source sizes="' in figure and 'type="image/webp"' in figure
+    assert re.search(r"srcset=\"[^\"]*320w, [^\"]*640w", figure)
+    assert "Resting heart rate by age group." in figure
+    assert "Credit: Health Answers. Licence: Our own." in figure
+    for url in re.findall(r"(/media/images/[^\s\"]+)", figure):
+        assert client.get(url).status_code == 200
+
+
+def test_changing_the_alt_text_or_the_picture_voids_the_approval(
+    client, editor, reviewer, chart
+):
+    article = ArticleFactory(body=with_chart(chart))
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    approved = Article.objects.get(pk=article.pk).approved_content_hash
+    assert approved
+
+    client.force_login(editor)
+    url = f"/admin/articles/libraryimage/{chart.pk}/change/"
+    response = client.post(
+        url,
+        {
+            "alt_text": "A chart of heart rates",
+            "caption": chart.caption,
+            "credit": chart.credit,
+            "licence": chart.licence,
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.approval_hash() != approved
+    with pytest.raises(TransitionNotAllowed):
+        workflow.publish(article, user=editor)
+
+    # Approved again, then the picture itself is replaced.
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    client.post(
+        url,
+        {
+            "upload": SimpleUploadedFile("new.png", images.png_bytes(300, 150)),
+            "alt_text": "A chart of heart rates",
+            "caption": chart.caption,
+        },
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_a_published_version_keeps_its_picture_after_the_library_changes(
+    client, editor, reviewer, chart
+):
+    article = make_published(editor=editor, reviewer=reviewer, body=with_chart(chart))
+    before = page_of(client, article)
+    old_files = set(re.findall(r"/media/images/[0-9a-f/]+\.(?:jpg|webp)", before))
+    assert old_files
+
+    library.replace_picture(chart, images.png_bytes(600, 300), user=editor)
+    chart.alt_text = "Something else entirely"
+    chart.save()
+
+    after = page_of(client, article)
+    assert set(re.findall(r"/media/images/[0-9a-f/]+\.(?:jpg|webp|png)", after)) == (
+        old_files
+    )
+    assert "A bar chart of resting heart rates by age" in after
+    assert "Something else entirely" not in after
+    chart.delete()  # even gone from the library, its files still serve the page
+    for url in old_files:
+        assert client.get(url).status_code == 200
+
+    # The working copy now names a deleted image: it cannot be published
+    # again until an editor replaces it.
+    article.refresh_from_db()
+    with pytest.raises(ValidationError, match="There is no image"):
+        article.full_clean()
+
+
+def test_an_unknown_image_or_one_inside_a_sentence_is_refused(editor, chart):
+    article = ArticleFactory.build(body="Text.\n\n![](image:nosuchkey)\n")
+    article.topic, article.author = ArticleFactory().topic, ArticleFactory().author
+    with pytest.raises(ValidationError, match="There is no image 'nosuchkey'"):
+        article.full_clean()
+    article.body = f"See {chart.markdown} here."
+    with pytest.raises(ValidationError, match="on a line of its own"):
+        article.full_clean()
+    faq = FAQ(
+        article=ArticleFactory(),
+        position=1,
+        question="Q?",
+        answer="A.\n\n![](image:missing1)\n",
+    )
+    with pytest.raises(ValidationError, match="There is no image 'missing1'"):
+        faq.full_clean()
+
+
+def test_only_the_librarys_own_files_pass_the_sanitiser(chart):
+    own = chart.current_renditions().first().file.url
+    html = render_markdown(
+        f'<img src="https://tracker.example/p.png" alt="x">'
+        f'<img src="{own}" alt="ours">'
+        f'<img src="/media/../etc/passwd" alt="y">'
+        '<picture><source srcset="https://evil.example/a.webp 1w"></picture>'
+    )
+    assert "tracker.example" not in html and "evil.example" not in html
+    assert "passwd" not in html
+    assert f'src="{own}"' in html
+    assert html.count("<img") == 1
+
+
+def test_the_backup_drill_carries_pictures_and_refuses_tampered_files(
+    client, editor, reviewer, chart, tmp_path, settings
+):
+    import base64
+    import json
+
+    from django.core.management import call_command
+
+    from articles.transfer import backup, backup_load
+    from tests.test_backup import wipe_everything
+
+    article = make_published(editor=editor, reviewer=reviewer, body=with_chart(chart))
+    before = page_of(client, article)
+    data = backup.export_data()
+    assert data["library_images"][0]["key"] == chart.key
+    assert data["image_files"]
+
+    # A file altered in the export is refused, and nothing is loaded.
+    tampered = json.loads(json.dumps(data))
+    name = next(iter(tampered["image_files"]))
+    tampered["image_files"][name] = base64.b64encode(images.SVG).decode()
+    wipe_everything()
+    settings.MEDIA_ROOT = tmp_path / "empty-media"
+    with pytest.raises(backup.LoadError, match="does not match its name"):
+        backup_load.load_data(tampered)
+    assert Article.objects.count() == 0
+
+    # The real file: the page comes back with the same picture and words.
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(data))
+    call_command("load_articles", str(path), stdout=open("/dev/null", "w"))
+    restored = Article.objects.get(slug=article.slug)
+    after = page_of(client, restored)
+    figure = re.compile(r"<figure.*?</figure>", re.S)
+    assert figure.search(after)[0] == figure.search(before)[0]
+    for url in re.findall(r"/media/images/[0-9a-f/]+\.(?:jpg|webp)", after):
+        assert client.get(url).status_code == 200
