@@ -430,6 +430,10 @@ class FastRenderer:
         return body
 
     def __call__(self, text: str, **options) -> str:
+        if not options.get("images", True):
+            del options["images"]  # no library images: the plain rendering
+        if options.get("images"):
+            return render_markdown(text, **options)
         if text in self.split and not options:
             intro, index = self.split[text]
             if index not in self.shared:

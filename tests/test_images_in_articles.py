@@ -202,3 +202,54 @@ def test_the_backup_drill_carries_pictures_and_refuses_tampered_files(
     assert figure.search(after)[0] == figure.search(before)[0]
     for url in re.findall(r"/media/images/[0-9a-f/]+\.(?:jpg|webp)", after):
         assert client.get(url).status_code == 200
+
+
+def test_the_page_names_its_picture_for_link_previews_and_search_engines(
+    client, editor, reviewer, chart
+):
+    import json
+
+    article = make_published(editor=editor, reviewer=reviewer, body=with_chart(chart))
+    html = page_of(client, article)
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
+    assert image.startswith("http://testserver/media/images/") and image.endswith(
+        ".jpg"
+    )
+    assert '<meta property="og:image:width" content="1280">' in html
+    assert f'<meta property="og:image:alt" content="{chart.alt_text}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])
+    page = next(node for node in ld["@graph"] if node["@type"] == "MedicalWebPage")
+    assert page["image"] == {
+        "@type": "ImageObject",
+        "url": image,
+        "width": 1280,
+        "height": 640,
+        "caption": chart.alt_text,
+    }
+
+
+def test_the_review_page_shows_a_replaced_picture_side_by_side(
+    client, editor, reviewer, chart
+):
+    article = make_published(editor=editor, reviewer=reviewer, body=with_chart(chart))
+    old = chart.current_renditions().filter(format="WEBP").first().file.url
+    client.force_login(editor)
+    client.post(
+        f"/admin/articles/libraryimage/{chart.pk}/change/",
+        {
+            "upload": SimpleUploadedFile("new.png", images.png_bytes(300, 150)),
+            "alt_text": "A chart of heart rates",
+        },
+    )
+    article.refresh_from_db()
+    workflow.submit_for_review(article, user=editor, change_summary="A clearer chart.")
+    client.force_login(reviewer)
+    html = client.get(f"/admin/articles/article/{article.pk}/review/").content.decode()
+    section = html[html.index(f"Image {chart.key} (picture replaced)") :]
+    section = section[: section.index("</section>")]
+    chart.refresh_from_db()
+    new = chart.current_renditions().filter(format="WEBP").first().file.url
+    assert section.index(f'src="{old}"') < section.index(f'src="{new}"')
+    assert "Before: 1400 x 700 px" in section and "Now: 300 x 150 px" in section
+    assert "<del>" in section  # the words removed from the alt text and caption

@@ -505,7 +505,7 @@ def test_the_admin_preview_url_shows_the_image_notice(client, editor):
     assert 'class="image-notice"' in response.content.decode()
 
 
-def test_demo_content_and_seed_articles_have_no_images():
+def test_demo_content_and_seed_articles_have_only_library_images():
     for article in DEMO_ARTICLES:
         texts = [article["body"], *(answer for _, answer in article["faqs"])]
         found = [problem for text in texts for problem in image_problems(text)]

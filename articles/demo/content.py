@@ -123,6 +123,8 @@ The American Heart Association and the American College of Cardiology group adul
 
 Guidelines in other countries draw the lines a little differently [2]. In the UK, the NHS describes an ideal reading as roughly between 90/60 and 120/80 mmHg, and generally treats a clinic reading of 140/90 mmHg or higher as high [3, 4]. Readings taken at home tend to be a little lower, so the threshold used for home averages is 135/85 mmHg [4]. Targets can also differ for older people and for people with conditions such as diabetes or kidney disease, so ask which numbers apply to you.
 
+![](image:bp-ranges)
+
 ## Why one reading is not enough
 
 Blood pressure changes from minute to minute. It rises with activity, stress, pain, caffeine and even talking, and usually falls during sleep. Some people have higher readings in a clinic than they do at home, which is sometimes called "white coat" hypertension. Others have the opposite pattern. This is why a diagnosis is normally confirmed with repeated measurements, a week of home readings or a 24-hour monitor that you wear as you go about your day [1, 4].

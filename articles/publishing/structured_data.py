@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from articles.text import figures
 from articles.text.references import shown_reference
 
 # The characters that could end a <script> element or open an HTML comment
@@ -33,6 +34,42 @@ def article_head_context(version, origin: str) -> dict:
     return {
         "canonical_url": canonical_url(version, origin),
         "json_ld": article_json_ld(version, origin),
+        "lead_image": lead_image(version, origin),
+    }
+
+
+def lead_image(version, origin: str) -> dict | None:
+    """The article's first library image, for link previews and JSON-LD:
+    its largest file in its own format up to LARGEST_SRC pixels wide."""
+    images = getattr(version, "images", None) or []
+    if not images:
+        return None
+    image = images[0]
+    own = [f for f in image["files"] if f[2] == image["format"]]
+    if not own:
+        return None
+    name, width, _ = max(
+        (f for f in own if f[1] <= figures.LARGEST_SRC),
+        key=lambda f: f[1],
+        default=min(own, key=lambda f: f[1]),
+    )
+    return {
+        "url": origin + figures.file_url(name),
+        "width": width,
+        "height": max(1, round(image["height"] * width / image["width"])),
+        "alt": image["alt_text"],
+    }
+
+
+def _image_node(image: dict | None) -> dict | None:
+    if image is None:
+        return None
+    return {
+        "@type": "ImageObject",
+        "url": image["url"],
+        "width": image["width"],
+        "height": image["height"],
+        "caption": image["alt"],
     }
 
 
@@ -75,6 +112,7 @@ def article_graph(version, origin: str) -> list[dict]:
             ),
             "about": {"@type": "Thing", "name": version.topic.name},
             "citation": [citation_node(r) for r in version.references] or None,
+            "image": _image_node(lead_image(version, origin)),
             "isPartOf": {
                 "@type": "WebSite",
                 "name": settings.SITE_NAME,

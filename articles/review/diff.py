@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from articles.text.figures import file_url
 from articles.text.newlines import normalise_newlines
 from articles.text.references import shown_reference
 
@@ -254,6 +255,61 @@ def _list_diff(label: str, old: list[str], new: list[str]) -> FieldDiff:
     return FieldDiff(label, changed, "\n".join(fragments), tuple(dict.fromkeys(notes)))
 
 
+def _image_words(image: dict | None) -> str:
+    if image is None:
+        return ""
+    return "\n".join(
+        f"{label}: {image.get(key) or ''}"
+        for label, key in (
+            ("Alt text", "alt_text"),
+            ("Caption", "caption"),
+            ("Credit", "credit"),
+            ("Licence", "licence"),
+        )
+    )
+
+
+def _thumbnail(image: dict | None, label: str) -> str:
+    if image is None:
+        return f'<figure class="image-diff__side"><figcaption>{label}: none</figcaption></figure>'
+    smallest = min(image["files"], key=lambda f: (f[1], f[2] != "WEBP"))
+    height = max(1, round(image["height"] * smallest[1] / image["width"]))
+    return (
+        f'<figure class="image-diff__side"><img src="{html.escape(file_url(smallest[0]))}" '
+        f'alt="" width="{int(smallest[1])}" height="{height}">'
+        f"<figcaption>{label}: {int(image['width'])} x {int(image['height'])} px"
+        "</figcaption></figure>"
+    )
+
+
+def _image_diffs(old: list[dict], new: list[dict]) -> list[FieldDiff]:
+    """Each library image shown, old and new side by side: the picture (by
+    its content hash) and its words, which the approval covers."""
+    before = {image["key"]: image for image in old}
+    after = {image["key"]: image for image in new}
+    diffs = []
+    for key in dict.fromkeys([*after, *before]):
+        was, now = before.get(key), after.get(key)
+        words, flips = diff_text(_image_words(was), _image_words(now))
+        replaced = (was or {}).get("content_hash") != (now or {}).get("content_hash")
+        state = (
+            " (added)"
+            if was is None
+            else " (removed)"
+            if now is None
+            else " (picture replaced)"
+            if replaced
+            else ""
+        )
+        body = (
+            f'<div class="image-diff">{_thumbnail(was, "Before")}'
+            f"{_thumbnail(now, 'Now')}</div>{words}"
+        )
+        changed = replaced or _image_words(was) != _image_words(now)
+        diffs.append(FieldDiff(f"Image {key}{state}", changed, body, flips))
+    return diffs
+
+
 def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
     """Field-by-field diff of two article contents, in reading order.
 
@@ -274,6 +330,7 @@ def diff_content(old: dict | None, new: dict) -> list[FieldDiff]:
     ):
         before, after = (list(map(as_line, c.get(key) or [])) for c in (old, new))
         diffs.append(_list_diff(label, before, after))
+    diffs += _image_diffs(old.get("images") or [], new.get("images") or [])
     # What else a version shows: an approval covers these too.
     diffs += [
         _field(label, old.get(key), new.get(key))

@@ -66,11 +66,12 @@ DEMO_USERS = [
 
 
 DEMO_FIGURE = {
+    "key": "bp-ranges",  # the blood pressure article shows ![](image:bp-ranges)
     "alt_text": (
         "Four bands of blood pressure readings: low below 90/60, ideal 90/60 to "
         "120/80, raised 120/80 to 140/90, high 140/90 or higher"
     ),
-    "caption": "Blood pressure ranges for adults (mmHg).",
+    "caption": "Blood pressure ranges for adults (mmHg), as the NHS describes them.",
     "credit": "Health Answers",
     "licence": "Our own",
 }
@@ -105,13 +106,13 @@ class Command(BaseCommand):
             people = self.create_people()
             users = {} if no_users else self.create_users(people)
             writer = users.get("editor") or self.content_writer()
+            self.create_figures(writer)  # first: an article shows one
             created = [
                 data["slug"]
                 for data in demo_content.ARTICLES
                 if self.create_article(data, topics, people, writer, users)
             ]
             self.create_picks(created)
-            self.create_figures(writer)
         total = len(demo_content.ARTICLES)
         self.stdout.write(
             f"Demo content: {len(created)} articles created, "
@@ -194,8 +195,7 @@ class Command(BaseCommand):
 
     def create_figures(self, writer) -> None:
         """The image library's demo figure, drawn by us (articles/demo/figures.py)."""
-        alt_text = DEMO_FIGURE["alt_text"]
-        if not LibraryImage.objects.filter(alt_text=alt_text).exists():
+        if not LibraryImage.objects.filter(key=DEMO_FIGURE["key"]).exists():
             library.add_image(blood_pressure_diagram(), user=writer, **DEMO_FIGURE)
 
     def create_picks(self, created: list[str]) -> None:
