@@ -253,3 +253,19 @@ def test_the_review_page_shows_a_replaced_picture_side_by_side(
     assert section.index(f'src="{old}"') < section.index(f'src="{new}"')
     assert "Before: 1400 x 700 px" in section and "Now: 300 x 150 px" in section
     assert "<del>" in section  # the words removed from the alt text and caption
+
+
+def test_an_faq_answer_can_show_a_library_picture(client, editor, reviewer, chart):
+    article = ArticleFactory(title="How fast should my heart beat?")
+    FAQ.objects.create(
+        article=article,
+        position=1,
+        question="What is normal for my age?",
+        answer=f"See the chart.\n\n{chart.markdown}\n",
+    )
+    make_published(article, editor=editor, reviewer=reviewer)
+    html = page_of(client, article)
+    faq = html[html.index('id="faq-1"') :]
+    assert f'alt="{chart.alt_text}"' in faq
+    version = Article.objects.get(pk=article.pk).live_version
+    assert [image["key"] for image in version.images] == [chart.key]
