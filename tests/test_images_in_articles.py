@@ -269,3 +269,21 @@ def test_an_faq_answer_can_show_a_library_picture(client, editor, reviewer, char
     assert f'alt="{chart.alt_text}"' in faq
     version = Article.objects.get(pk=article.pk).live_version
     assert [image["key"] for image in version.images] == [chart.key]
+
+
+def test_partners_get_the_pictures_with_absolute_addresses(
+    client, editor, reviewer, chart
+):
+    from articles.models import PartnerKey
+
+    article = make_published(editor=editor, reviewer=reviewer, body=with_chart(chart))
+    _, secret = PartnerKey.issue(partner="Clinic", created_by=None)
+    slug = Article.objects.get(pk=article.pk).live_version.slug
+    detail = client.get(f"/api/v1/articles/{slug}", HTTP_X_API_KEY=secret).json()
+    [image] = detail["images"]
+    assert (image["key"], image["alt_text"]) == (chart.key, chart.alt_text)
+    assert {f["format"] for f in image["files"]} == {"WEBP", "JPEG"}
+    for file in image["files"]:
+        assert file["url"].startswith("http://testserver/media/images/")
+        path = file["url"].removeprefix("http://testserver")
+        assert client.get(path).status_code == 200

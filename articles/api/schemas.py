@@ -7,6 +7,7 @@ import datetime
 from ninja import Schema
 
 from articles.models import ArticleVersion, Person, Topic
+from articles.text.figures import file_url
 
 
 class TopicOut(Schema):
@@ -56,6 +57,25 @@ class ReferenceOut(Schema):
     citation: str = ""
 
 
+class ImageFile(Schema):
+    url: str
+    width: int
+    format: str  # "WEBP", "JPEG" or "PNG"
+
+
+class ImageOut(Schema):
+    """A library picture the text shows, as approved; its files never change."""
+
+    key: str
+    alt_text: str
+    caption: str
+    credit: str
+    licence: str
+    width: int
+    height: int
+    files: list[ImageFile]
+
+
 class ChangeLogEntry(Schema):
     version: int
     kind: str  # "publication", or "rereview" (periodic review, text unchanged)
@@ -84,6 +104,7 @@ class ArticleOut(ArticleSummary):
     key_takeaways: list[str]
     faqs: list[FAQOut]
     references: list[ReferenceOut]
+    images: list[ImageOut]
     author: Byline
     medical_reviewer: Byline
     first_published_at: datetime.datetime
@@ -201,6 +222,21 @@ def article_out(version: ArticleVersion, origin: str, api_url: str) -> dict:
         "references": [
             {key: str(value) for key, value in reference.items() if value is not None}
             for reference in version.references
+        ],
+        "images": [
+            {
+                **{
+                    name: image.get(name, "")
+                    for name in ("key", "alt_text", "caption", "credit", "licence")
+                },
+                "width": image["width"],
+                "height": image["height"],
+                "files": [
+                    {"url": origin + file_url(name), "width": width, "format": kind}
+                    for name, width, kind in image["files"]
+                ],
+            }
+            for image in version.images
         ],
         "author": {
             "name": version.author_name,
