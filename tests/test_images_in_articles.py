@@ -11,6 +11,7 @@ from articles.images import library
 from articles.models import FAQ, Article
 from articles.review import workflow
 from articles.review.steps import TransitionNotAllowed
+from articles.text.images import image_problems
 from articles.text.rendering import render_markdown
 from tests import images
 from tests.factories import ArticleFactory, make_published
@@ -151,18 +152,26 @@ def test_an_unknown_image_or_one_inside_a_sentence_is_refused(editor, chart):
         faq.full_clean()
 
 
-def test_only_the_librarys_own_files_pass_the_sanitiser(chart):
+def test_only_the_approved_snapshots_files_pass_the_sanitiser(chart, editor):
     own = chart.current_renditions().first().file.url
-    html = render_markdown(
+    other = library.add_image(images.png_bytes(), user=editor, alt_text="Another")
+    elsewhere = other.current_renditions().first().file.url
+    text = (
         f'<img src="https://tracker.example/p.png" alt="x">'
         f'<img src="{own}" alt="ours">'
-        f'<img src="/media/../etc/passwd" alt="y">'
+        f'<img src="{elsewhere}" alt="not approved here">'
+        f"\n\n![typed]({elsewhere})\n\n"
         '<picture><source srcset="https://evil.example/a.webp 1w"></picture>'
     )
+    html = render_markdown(text, images={chart.key: chart.snapshot()})
     assert "tracker.example" not in html and "evil.example" not in html
-    assert "passwd" not in html
+    assert elsewhere not in html  # a library file, but not in this approval
     assert f'src="{own}"' in html
     assert html.count("<img") == 1
+    assert "<img" not in render_markdown(text)  # no snapshots, no pictures
+    assert any(
+        "Only pictures from the image library" in p for p in image_problems(text)
+    )
 
 
 def test_the_backup_drill_carries_pictures_and_refuses_tampered_files(
@@ -190,6 +199,14 @@ def test_the_backup_drill_carries_pictures_and_refuses_tampered_files(
     settings.MEDIA_ROOT = tmp_path / "empty-media"
     with pytest.raises(backup.LoadError, match="does not match its name"):
         backup_load.load_data(tampered)
+    assert Article.objects.count() == 0
+    # A version naming a file the export does not carry (or no file at all).
+    for bad_name in [".", "images", "images/../cms/settings.py"]:
+        odd = json.loads(json.dumps(data))
+        version = next(a for a in odd["articles"] if a["live_version"])["versions"][-1]
+        version["images"][0]["files"][0][0] = bad_name
+        with pytest.raises(backup.LoadError, match="not in the export's shape"):
+            backup_load.load_data(odd)
     assert Article.objects.count() == 0
 
     # The real file: the page comes back with the same picture and words.

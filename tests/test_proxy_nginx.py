@@ -630,7 +630,7 @@ def test_nginx_passes_the_largest_import_to_django_and_refuses_more(nginx):
     too_big = nginx.https(
         "/admin/login/",
         method="POST",
-        body=b"x" * (5 * 1024 * 1024 + 1),
+        body=b"x" * (11 * 1024 * 1024 + 1),
         headers=[("Content-Type", "application/octet-stream")],
     )
     assert too_big.status == 413

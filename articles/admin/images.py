@@ -55,12 +55,13 @@ class LibraryImageForm(forms.ModelForm):
 
 
 def articles_showing(image) -> list[Article]:
-    source = f"(image:{image.key})"
-    return list(
-        Article.objects.filter(
-            Q(body__contains=source) | Q(faqs__answer__contains=source)
-        ).distinct()
-    )
+    """Articles whose texts show this image, however the Markdown writes it
+    (found by parsing, as Article.content() finds it)."""
+    source = f"image:{image.key}"
+    candidates = Article.objects.filter(
+        Q(body__contains=source) | Q(faqs__answer__contains=source)
+    ).distinct()
+    return [article for article in candidates if image.key in article.image_keys()]
 
 
 @admin.register(LibraryImage)

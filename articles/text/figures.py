@@ -4,8 +4,9 @@ its own becomes a figure (articles/images/ keeps the pictures).
 The text layer knows no database: the caller passes each image's snapshot
 (LibraryImage.snapshot(), the same dict a published version stores), so a
 version renders the exact files and words that were approved, whatever the
-library holds later. Only addresses of the library's own files pass the
-sanitiser (rendering.py asks allowed_attribute()).
+library holds later. Only the files of those snapshots pass the sanitiser
+(rendering.py asks allowed_attribute()): an address typed into the text,
+even of another library file, is removed.
 """
 
 import re
@@ -16,8 +17,6 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 LIBRARY_SOURCE = re.compile(r"image:([a-z0-9-]{3,40})")
-# A library file's address: MEDIA_URL + images/<2 hex>/<sha256>.<ext>
-_FILE = r"images/[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|png|webp)"
 TYPES = {"WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png"}
 SIZES = "(min-width: 50rem) 46rem, 100vw"
 LARGEST_SRC = 1280  # the img's own src: big enough for most screens
@@ -33,18 +32,30 @@ def file_url(name: str) -> str:
     return settings.MEDIA_URL + name
 
 
-def is_library_file(url: str) -> bool:
-    return re.fullmatch(re.escape(settings.MEDIA_URL) + _FILE, url) is not None
+def allowed_files(images: dict[str, dict] | None) -> frozenset[str]:
+    """The addresses a render may show: the files of the snapshots given to
+    it (what the reviewer approved), and nothing else of the library."""
+    return frozenset(
+        file_url(name)
+        for image in (images or {}).values()
+        for name, _, _ in image["files"]
+    )
 
 
-def allowed_attribute(tag: str, attribute: str, value: str) -> str | None:
+_CANDIDATE = re.compile(r"(\S+) \d+[wx]")
+
+
+def allowed_attribute(
+    tag: str, attribute: str, value: str, allowed: frozenset[str]
+) -> str | None:
     """The sanitiser's rule for <img> and <source>: their addresses must be
-    the library's own files, or the attribute is removed."""
+    files of this render's approved snapshots, or the attribute is removed."""
     if attribute == "src":
-        return value if is_library_file(value) else None
+        return value if value in allowed else None
     if attribute == "srcset":
-        urls = [part.strip().split(" ")[0] for part in value.split(",")]
-        return value if urls and all(is_library_file(u) for u in urls) else None
+        candidates = [_CANDIDATE.fullmatch(part.strip()) for part in value.split(",")]
+        ok = candidates and all(c and c[1] in allowed for c in candidates)
+        return value if ok else None
     return value
 
 

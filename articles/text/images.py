@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from articles.text.callouts import CalloutExtension
 from articles.text.converter import markdown_converter
-from articles.text.figures import is_library_file, library_key
+from articles.text.figures import library_key
 from articles.text.rendering import render_markdown
 
 # After the inline patterns have made the images (priority 20) and the heading
@@ -56,10 +56,11 @@ class ImageFinder(Treeprocessor):
             and not (p.text or "").strip()
             and not (p[0].tail or "").strip()
         }
+        made = {id(img) for figure in root.iter("figure") for img in figure.iter("img")}
         for element in root.iter("img"):
             src = element.get("src", "")
-            if is_library_file(src):
-                continue  # a figure already made from the library
+            if id(element) in made:
+                continue  # a figure made from the library (figures.py)
             found.append((element.get("alt", ""), src, id(element) in alone))
             if token:
                 element.tag = "span"

@@ -5,7 +5,7 @@ nh3 keeps only the tags, attributes and URL schemes listed here. Anything else,
 such as <script>, event handlers or javascript: links, is removed, so a page can
 mark the result safe. The admin's live preview uses the same function, so an
 editor sees exactly what a visitor will (articles/text/images.py adds only a
-notice where an image, which is not supported yet, would silently vanish).
+notice where an image that is not an approved library figure would vanish).
 
 Care cards and callouts (``/// urgent`` ... ``///``) come from
 articles/text/callouts.py; their classes are the only ones nh3 lets through.
@@ -87,6 +87,7 @@ def render_markdown(
     citations = CitationExtension(prefix=cite_ids or "cite")
     cited = [citations] if cite_ids else []
     made = figures.FigureExtension(images)
+    allowed = figures.allowed_files(images)
     html = markdown_converter(callouts, *cited, made, *extensions).convert(text)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -95,7 +96,7 @@ def render_markdown(
         if attribute == "id" and is_page_id(value):
             return None  # raw HTML naming a heading like one of the page's own ids
         if tag in ("img", "source"):
-            return figures.allowed_attribute(tag, attribute, value)
+            return figures.allowed_attribute(tag, attribute, value, allowed)
         if attribute == "class" and (tag, value) in FIGURE_CLASSES:
             return value
         return callouts.attribute_filter(tag, attribute, value)

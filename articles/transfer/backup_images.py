@@ -68,15 +68,25 @@ def load_files(files: dict) -> set[str]:
         if hashlib.sha256(data).hexdigest() != match[1]:
             raise LoadError(f"The file {name} does not match its name's fingerprint.")
         try:
-            with Image.open(io.BytesIO(data)) as picture:
+            with Image.open(
+                io.BytesIO(data), formats=list(FORMATS.values())
+            ) as picture:
                 kind = picture.format
                 picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise LoadError(f"The file {name} is not a picture.") from None
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ):
+            raise LoadError(f"The file {name} is not a picture we accept.") from None
         if kind != FORMATS[match[2]]:
             raise LoadError(f"The file {name} is a {kind} file, not {match[2]}.")
         if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(data))
+            saved = default_storage.save(name, ContentFile(data))
+            if saved != name:
+                raise LoadError(f"The file {name} could not be stored under its name.")
     return set(files)
 
 
@@ -118,20 +128,46 @@ def load_library(records: list, files: set[str], user) -> None:
             )
 
 
+KEY = re.compile(r"[a-z0-9-]{3,40}")
+
+
+def _well_formed(snapshot, files: set[str]) -> bool:
+    """The shape LibraryImage.snapshot() writes, naming only files this
+    export carries, with at least one in the picture's own format."""
+    try:
+        entries = snapshot["files"]
+        return (
+            KEY.fullmatch(snapshot["key"]) is not None
+            and isinstance(snapshot["alt_text"], str)
+            and snapshot["alt_text"].strip() != ""
+            and snapshot["format"] in FORMATS.values()
+            and all(
+                isinstance(snapshot[n], int) and snapshot[n] > 0
+                for n in ("width", "height")
+            )
+            and all(isinstance(snapshot.get(n, ""), str) for n in IMAGE_FIELDS[2:5])
+            and all(
+                name in files
+                and NAME.fullmatch(name)
+                and isinstance(width, int)
+                and width > 0
+                and kind in FORMATS.values()
+                for name, width, kind in entries
+            )
+            and any(kind == snapshot["format"] for _, _, kind in entries)
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def version_images(item: dict, files: set[str], where: str) -> list[dict]:
-    """A version's image snapshots from the file, each naming files it has."""
+    """A version's image snapshots from the file, each well formed."""
     snapshots = item.get("images", [])
-    if not isinstance(snapshots, list):
-        raise LoadError(f"{where}: images must be a list.")
-    for snapshot in snapshots:
-        try:
-            names = [f[0] for f in snapshot["files"]]
-            snapshot["key"], snapshot["alt_text"], snapshot["width"]
-        except (KeyError, TypeError, IndexError):
-            raise LoadError(
-                f"{where}: an image is not in the export's shape."
-            ) from None
-        missing = [n for n in names if n not in files and not default_storage.exists(n)]
-        if missing or not names:
-            raise LoadError(f"{where}: image {snapshot['key']!r} names missing files.")
+    if not isinstance(snapshots, list) or not all(
+        _well_formed(snapshot, files) for snapshot in snapshots
+    ):
+        raise LoadError(
+            f"{where}: an image is not in the export's shape, or names a file "
+            "the export does not carry."
+        )
     return snapshots
