@@ -47,6 +47,19 @@ def test_hostile_or_unusable_files_are_refused_with_a_reason(data, message):
         processing.clean_upload(data)
 
 
+def test_a_16_bit_scan_keeps_its_greys_and_a_phones_multi_picture_jpeg_is_taken():
+    scan = io.BytesIO()
+    Image.new("I;16", (40, 30), 32768).save(scan, "PNG")
+    cleaned = processing.clean_upload(scan.getvalue())
+    with Image.open(io.BytesIO(cleaned.data)) as picture:
+        assert picture.getpixel((1, 1)) == 128  # mid-grey, not white
+    photo = io.BytesIO()
+    first = Image.new("RGB", (64, 48), (10, 200, 30))
+    first.save(photo, "MPO", save_all=True, append_images=[Image.new("RGB", (8, 6))])
+    taken = processing.clean_upload(photo.getvalue())
+    assert (taken.format, taken.width, taken.height) == ("JPEG", 64, 48)
+
+
 def test_a_file_over_the_size_limit_is_refused_before_decoding(monkeypatch):
     monkeypatch.setattr(processing, "MAX_UPLOAD_BYTES", 1000)
     with pytest.raises(processing.RefusedImage, match="the largest we accept is"):

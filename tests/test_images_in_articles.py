@@ -242,7 +242,9 @@ def test_the_page_names_its_picture_for_link_previews_and_search_engines(
         "url": image,
         "width": 1280,
         "height": 640,
-        "caption": chart.alt_text,
+        "caption": chart.caption,
+        "creditText": "Health Answers",
+        "license": "Our own",
     }
 
 

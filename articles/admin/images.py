@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from articles.images import library, processing
 from articles.models import Article, LibraryImage
 from articles.review import workflow
+from articles.text.figures import file_url
 
 DESCRIPTION = ["alt_text", "caption", "credit", "licence"]
 
@@ -92,7 +93,7 @@ class LibraryImageAdmin(admin.ModelAdmin):
             return "-"
         return format_html(
             '<img src="{}" alt="" width="80" height="{}" loading="lazy">',
-            smallest.file.url,
+            file_url(smallest.file.name),
             max(1, round(80 * image.height / image.width)),
         )
 
@@ -104,7 +105,7 @@ class LibraryImageAdmin(admin.ModelAdmin):
         width = min(image.width, 480)
         return format_html(
             '<img src="{}" alt="{}" width="{}" height="{}">',
-            largest.file.url,
+            file_url(largest.file.name),
             image.alt_text,
             width,
             max(1, round(width * image.height / image.width)),
@@ -132,7 +133,10 @@ class LibraryImageAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ",
             '<a href="{}">{} px {}</a>',
-            ((r.file.url, r.width, r.format) for r in image.current_renditions()),
+            (
+                (file_url(r.file.name), r.width, r.format)
+                for r in image.current_renditions()
+            ),
         )
 
     def save_model(self, request, obj, form, change):

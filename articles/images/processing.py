@@ -74,6 +74,10 @@ def clean_upload(data: bytes) -> Encoded:
             "This is not a JPEG, PNG or WebP picture (SVG and other formats "
             "are not accepted)."
         ) from None
+    if kind == "MPO" and frames > 1:
+        # A phone's JPEG with a second, smaller picture in it (a "multi
+        # picture" file): the first is the photo.
+        kind, frames = "JPEG", 1
     if kind not in ACCEPTED_FORMATS:
         raise RefusedImage(
             f"This is a {kind} file; upload a JPEG, PNG or WebP picture instead."
@@ -93,6 +97,9 @@ def clean_upload(data: bytes) -> Encoded:
 
 def _pixels_for(picture: Image.Image, kind: str) -> Image.Image:
     """Only the pixels, in a mode the format stores: no metadata travels."""
+    if picture.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        # 16-bit greys (scans, X-ray exports) to 8 bits, not clipped to white.
+        picture = picture.convert("I").point(lambda v: v / 256).convert("L")
     if kind == "JPEG":
         mode = "RGB" if picture.mode not in ("L",) else "L"
     else:

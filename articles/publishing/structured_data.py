@@ -58,19 +58,26 @@ def lead_image(version, origin: str) -> dict | None:
         "width": width,
         "height": max(1, round(image["height"] * width / image["width"])),
         "alt": image["alt_text"],
+        "caption": image.get("caption", ""),
+        "credit": image.get("credit", ""),
+        "licence": image.get("licence", ""),
     }
 
 
 def _image_node(image: dict | None) -> dict | None:
     if image is None:
         return None
-    return {
-        "@type": "ImageObject",
-        "url": image["url"],
-        "width": image["width"],
-        "height": image["height"],
-        "caption": image["alt"],
-    }
+    return _without_empty(
+        {
+            "@type": "ImageObject",
+            "url": image["url"],
+            "width": image["width"],
+            "height": image["height"],
+            "caption": image["caption"] or image["alt"],
+            "creditText": image["credit"],
+            "license": image["licence"],
+        }
+    )
 
 
 def canonical_url(version, origin: str) -> str:
