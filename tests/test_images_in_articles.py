@@ -306,3 +306,21 @@ def test_partners_get_the_pictures_with_absolute_addresses(
         assert file["url"].startswith("http://testserver/media/images/")
         path = file["url"].removeprefix("http://testserver")
         assert client.get(path).status_code == 200
+
+
+def test_deleting_an_image_voids_the_approvals_of_the_articles_showing_it(
+    client, django_user_model, editor, reviewer, chart
+):
+    article = ArticleFactory(body=with_chart(chart))
+    workflow.record_edit(article, user=editor)
+    workflow.submit_for_review(article, user=editor)
+    workflow.approve_medical_review(article, user=reviewer)
+    admin_user = django_user_model.objects.create_superuser("root", "r@example.org")
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/articles/libraryimage/{chart.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert not article.approved_content_hash

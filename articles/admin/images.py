@@ -48,10 +48,9 @@ class LibraryImageForm(forms.ModelForm):
             )
         data = upload.read()
         try:
-            processing.clean_upload(data)
+            self.cleaned_picture = processing.clean_upload(data)
         except processing.RefusedImage as refused:
             raise forms.ValidationError(str(refused)) from None
-        self.cleaned_picture = data
         return upload
 
 
@@ -152,13 +151,28 @@ class LibraryImageAdmin(admin.ModelAdmin):
         if form.cleaned_picture is not None or form.has_changed():
             self._texts_changed(request, obj)
 
+    def delete_model(self, request, obj):
+        showing = articles_showing(obj)
+        super().delete_model(request, obj)
+        self._record_edits(request, showing)
+
+    def delete_queryset(self, request, queryset):
+        showing = [article for image in queryset for article in articles_showing(image)]
+        super().delete_queryset(request, queryset)
+        self._record_edits(request, showing)
+
+    def _record_edits(self, request, showing) -> None:
+        """A deleted image leaves the articles that showed it changed: their
+        approvals no longer apply (their live pages keep the old files)."""
+        for article in {article.pk: article for article in showing}.values():
+            workflow.record_edit(article, user=request.user)
+
     def _texts_changed(self, request, image) -> None:
         """The articles showing this image now show other content: each is
         an edit of theirs, so an approval of the old content no longer
         applies and a live version keeps the old picture until a new review."""
         showing = articles_showing(image)
-        for article in showing:
-            workflow.record_edit(article, user=request.user)
+        self._record_edits(request, showing)
         if showing:
             self.message_user(
                 request,

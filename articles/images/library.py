@@ -43,11 +43,17 @@ def _take(image: LibraryImage, original: Encoded) -> None:
     image.width, image.height = original.width, original.height
 
 
+def _cleaned(picture: Encoded | bytes) -> Encoded:
+    """Uploaded bytes made safe, or a picture clean_upload() already made
+    (the admin form cleans once, to say why a file is refused)."""
+    return picture if isinstance(picture, Encoded) else clean_upload(picture)
+
+
 @transaction.atomic
-def add_image(data: bytes, *, user, **fields) -> LibraryImage:
-    """A new library image from uploaded bytes (RefusedImage if unusable);
+def add_image(picture: Encoded | bytes, *, user, **fields) -> LibraryImage:
+    """A new library image from an upload (RefusedImage if unusable);
     `fields` are alt_text, caption, credit, licence."""
-    original = clean_upload(data)
+    original = _cleaned(picture)
     image = LibraryImage(uploaded_by=user, **fields)
     _take(image, original)
     image.full_clean()
@@ -57,9 +63,11 @@ def add_image(data: bytes, *, user, **fields) -> LibraryImage:
 
 
 @transaction.atomic
-def replace_picture(image: LibraryImage, data: bytes, *, user) -> LibraryImage:
+def replace_picture(
+    image: LibraryImage, picture: Encoded | bytes, *, user
+) -> LibraryImage:
     """Give `image` a new picture; the old files stay."""
-    original = clean_upload(data)
+    original = _cleaned(picture)
     _take(image, original)
     image.uploaded_by = user
     image.save()
